@@ -1,0 +1,35 @@
+# Deep Dive: `make demo` runs the platform, `make test` runs every test.
+VENV  := .venv
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test install lint format messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	scripts/bootstrap
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/deepdive demo
+
+test: install
+	scripts/bootstrap --test-system
+	scripts/test
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+format: install
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+# Refresh the French and Spanish catalogues from the code (needs Debian's gettext).
+messages: install
+	cd src/deepdive && ../../$(VENV)/bin/deepdive makemessages -l fr -l es --no-obsolete --add-location file
+	cd src/deepdive && ../../$(VENV)/bin/deepdive makemessages -d djangojs -l fr -l es --no-obsolete --add-location file
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,32 @@
+"""Reads that the home pages need."""
+
+from deepdive.directory.models import Affiliation, Organisation
+from deepdive.outbox.models import OutboxMessage
+
+
+def dashboard_for(user) -> dict:
+    affiliations = list(
+        user.affiliations.select_related("organisation", "organisation__partner_type")
+        .order_by("organisation__name")
+    )
+    verified = [a for a in affiliations if a.status == Affiliation.Status.VERIFIED]
+    return {
+        "affiliations": affiliations,
+        "verified_affiliations": verified,
+        "is_member_contact": bool(verified),
+        "pending_affiliations": [a for a in affiliations if a.status == Affiliation.Status.PENDING],
+        "overview": secretariat_overview() if user.is_secretariat else None,
+    }
+
+
+def secretariat_overview() -> dict:
+    return {
+        "affiliations_to_verify": Affiliation.objects.filter(
+            status=Affiliation.Status.PENDING
+        ).count(),
+        "organisations": Organisation.objects.active().count(),
+        "outbox_queued": OutboxMessage.objects.filter(
+            status__in=[OutboxMessage.Status.QUEUED, OutboxMessage.Status.SENDING]
+        ).count(),
+        "outbox_failed": OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count(),
+    }

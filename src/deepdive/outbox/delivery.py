@@ -1,0 +1,34 @@
+"""Hands one stored message to the real mail backend (SMTP, file or console)."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from .models import OutboxMessage
+
+
+def connection():
+    conf = settings.OUTBOX_DELIVERY
+    options = {"fail_silently": False}
+    if conf["BACKEND"].endswith("smtp.EmailBackend"):
+        options.update(
+            host=conf["HOST"], port=conf["PORT"], username=conf["USERNAME"] or None,
+            password=conf["PASSWORD"] or None, use_tls=conf["USE_TLS"], use_ssl=conf["USE_SSL"],
+            timeout=conf["TIMEOUT"],
+        )
+    elif conf["BACKEND"].endswith("filebased.EmailBackend"):
+        options["file_path"] = conf["FILE_PATH"] or str(settings.VAR_DIR / "mail")
+    return get_connection(conf["BACKEND"], **options)
+
+
+def send(message: OutboxMessage) -> None:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=message.from_email,
+        to=[message.to_email],
+        headers={"X-Deepdive-Message": str(message.pk), **message.headers},
+        connection=connection(),
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    email.send()

@@ -1,0 +1,99 @@
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deepdive.reference.models import ActionGroup
+
+colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as # and six hex digits."))
+
+
+class Series(models.Model):
+    """A webinar series of one Action Group; calls, webinars and communications hang off it."""
+
+    action_group = models.ForeignKey(
+        ActionGroup, on_delete=models.PROTECT, related_name="series",
+        verbose_name=_("Action Group"),
+    )
+    slug = models.SlugField(_("address"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    languages = models.JSONField(
+        _("languages"), default=list, help_text=_("Language codes, e.g. [\"en\", \"fr\", \"es\"]")
+    )
+    colour_primary = models.CharField(
+        _("main colour"), max_length=7, default="#1e2dbe", validators=[colour]
+    )
+    colour_accent = models.CharField(
+        _("accent colour"), max_length=7, default="#fa3c4b", validators=[colour]
+    )
+    logo = models.ImageField(_("logo"), upload_to="series/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("series:detail", kwargs={"slug": self.slug})
+
+
+class Call(models.Model):
+    """A call for proposals. Its instants are stored in UTC and entered in ``timezone``."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, related_name="calls", verbose_name=_("series")
+    )
+    slug = models.SlugField(_("address"), max_length=120)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    timezone = models.CharField(
+        _("time zone of the call"), max_length=64, default="Europe/Geneva",
+        help_text=_("The opening and closing times are given in this zone."),
+    )
+    word_limit = models.PositiveIntegerField(
+        _("word limit of the description"), default=250, validators=[MinValueValidator(1)]
+    )
+    seats = models.PositiveIntegerField(
+        _("webinars to select"), default=8, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        ordering = ["-opens_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "slug"], name="unique_call_slug"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"
+            ),
+        ]
+        verbose_name = _("call for proposals")
+        verbose_name_plural = _("calls for proposals")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def status_at(self, moment) -> str:
+        if moment < self.opens_at:
+            return self.Status.SCHEDULED
+        if moment < self.closes_at:
+            return self.Status.OPEN
+        return self.Status.CLOSED
+
+    @property
+    def status(self) -> str:
+        return self.status_at(timezone.now())
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label

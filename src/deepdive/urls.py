@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+urlpatterns = [
+    path("", include("deepdive.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    # Each app's urls hold its public pages and its /manage/ pages for the secretariat.
+    path("", include("deepdive.accounts.urls")),
+    path("", include("deepdive.directory.urls")),
+    path("", include("deepdive.series.urls")),
+    path("", include("deepdive.outbox.urls")),
+    path("admin/", admin.site.urls),
+    # Uploaded logos; behind a real web server, serve MEDIA_ROOT from it instead.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
+         {"document_root": settings.MEDIA_ROOT}),
+]
