@@ -19,7 +19,9 @@ class Organisation(models.Model):
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     slug = models.SlugField(_("address"), max_length=220, unique=True)
     partner_type = models.ForeignKey(
-        PartnerType, on_delete=models.PROTECT, related_name="organisations",
+        PartnerType,
+        on_delete=models.PROTECT,
+        related_name="organisations",
         verbose_name=_("partner type"),
     )
     countries = models.ManyToManyField(
@@ -38,11 +40,16 @@ class Organisation(models.Model):
     description = models.TextField(_("description"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     is_member = models.BooleanField(
-        _("Alliance 8.7 partner"), default=True,
+        _("Alliance 8.7 partner"),
+        default=True,
         help_text=_("Partners' verified contacts may act for the organisation."),
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
         verbose_name=_("merged into"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -65,9 +72,7 @@ class Organisation(models.Model):
 class OrganisationDomain(models.Model):
     """An e-mail domain of an organisation: a verified address there verifies affiliation."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="domains"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="domains")
     domain = models.CharField(_("e-mail domain"), max_length=253, unique=True)
 
     class Meta:
@@ -91,7 +96,9 @@ class Affiliation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliations"
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="affiliations",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="affiliations",
         verbose_name=_("organisation"),
     )
     position = models.CharField(_("title or role"), max_length=150, blank=True)
@@ -101,7 +108,10 @@ class Affiliation(models.Model):
     stated_at = models.DateTimeField(_("stated"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     verified_automatically = models.BooleanField(default=False)

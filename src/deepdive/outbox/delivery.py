@@ -1,5 +1,7 @@
 """Hands one stored message to the real mail backend (SMTP, file or console)."""
 
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
@@ -11,13 +13,23 @@ def connection():
     options = {"fail_silently": False}
     if conf["BACKEND"].endswith("smtp.EmailBackend"):
         options.update(
-            host=conf["HOST"], port=conf["PORT"], username=conf["USERNAME"] or None,
-            password=conf["PASSWORD"] or None, use_tls=conf["USE_TLS"], use_ssl=conf["USE_SSL"],
+            host=conf["HOST"],
+            port=conf["PORT"],
+            username=conf["USERNAME"] or None,
+            password=conf["PASSWORD"] or None,
+            use_tls=conf["USE_TLS"],
+            use_ssl=conf["USE_SSL"],
             timeout=conf["TIMEOUT"],
         )
     elif conf["BACKEND"].endswith("filebased.EmailBackend"):
         options["file_path"] = conf["FILE_PATH"] or str(settings.VAR_DIR / "mail")
     return get_connection(conf["BACKEND"], **options)
+
+
+def message_id(message: OutboxMessage) -> str:
+    """The same Message-ID at every attempt, so a receiver can drop a repeated delivery."""
+    domain = parseaddr(message.from_email)[1].rpartition("@")[2] or "deepdive.invalid"
+    return f"<outbox.{message.pk}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
 def send(message: OutboxMessage) -> None:
@@ -26,7 +38,11 @@ def send(message: OutboxMessage) -> None:
         body=message.body_text,
         from_email=message.from_email,
         to=[message.to_email],
-        headers={"X-Deepdive-Message": str(message.pk), **message.headers},
+        headers={
+            "Message-ID": message_id(message),
+            "X-Deepdive-Message": str(message.pk),
+            **message.headers,
+        },
         connection=connection(),
     )
     if message.body_html:

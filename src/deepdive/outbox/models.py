@@ -9,7 +9,8 @@ class OutboxMessage(models.Model):
 
     A message is claimed (queued → sending) by a conditional update before it is handed to
     the mail server, so two workers never send it twice, and a worker that dies leaves it in
-    ``sending`` where ``requeue_stale`` finds it.
+    ``sending`` where ``requeue_stale`` finds it. After a failed attempt it goes back to
+    ``queued`` with ``next_attempt_at`` set, and no task delivers it before then.
     """
 
     class Status(models.TextChoices):
@@ -37,7 +38,13 @@ class OutboxMessage(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"),
+        null=True,
+        blank=True,
+        help_text=_("After a failed attempt, the message is not tried again before this time."),
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

@@ -1,20 +1,34 @@
 """The outbox: every e-mail the platform sends is stored here first, then delivered by the
-task worker. Writes go through these functions."""
+task worker. Writes go through these functions.
 
-from datetime import timedelta
+Delivery is at least once and, short of a worker dying between the mail server's answer and
+the database's, exactly once: a message is *claimed* (queued → sending) by a conditional
+update before it is handed to the server, so two tasks for the same message (a double
+enqueue, two workers) never both send it; every later write checks that the claim is still
+the one it made.
+"""
+
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import OutboxMessage
 
-# A message left in "sending" this long was dropped by a worker that died.
+# A message left in "sending" this long was dropped by a worker that died; a queued message
+# whose time came this long ago has lost its task.
 STALE_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed attempt: 1, 2, 4, 8 … minutes."""
+    return timedelta(minutes=2 ** max(attempts - 1, 0))
 
 
 def queue_email(
@@ -33,19 +47,22 @@ def queue_email(
 
     Side effects: one OutboxMessage row; one delivery task enqueued on commit.
     """
-    message = OutboxMessage.objects.create(
-        to_email=to,
-        subject=" ".join(subject.split())[:300],
-        body_text=text,
-        body_html=html,
-        language=language or translation.get_language() or settings.LANGUAGE_CODE,
-        kind=kind,
-        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        headers=headers or {},
-        content_type=ContentType.objects.get_for_model(related) if related is not None else None,
-        object_id=str(related.pk) if related is not None else "",
-    )
-    transaction.on_commit(lambda: _enqueue(message.pk))
+    with transaction.atomic():
+        message = OutboxMessage.objects.create(
+            to_email=to,
+            subject=" ".join(str(subject).split())[:300],
+            body_text=text,
+            body_html=html,
+            language=language or translation.get_language() or settings.LANGUAGE_CODE,
+            kind=kind,
+            from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+            headers=headers or {},
+            content_type=(
+                ContentType.objects.get_for_model(related) if related is not None else None
+            ),
+            object_id=str(related.pk) if related is not None else "",
+        )
+        transaction.on_commit(lambda: _enqueue(message.pk))
     return message
 
 
@@ -76,70 +93,161 @@ def queue_templated_email(
         template_prefix=template_prefix, context=context, language=language
     )
     return queue_email(
-        to=to, subject=subject, text=text, html=html, language=language, kind=kind,
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        language=language,
+        kind=kind,
         related=related,
     )
 
 
-def _enqueue(message_id: int) -> None:
+def _enqueue(message_id: int, *, run_after: datetime | None = None) -> bool:
+    """Enqueue a delivery task; False when the backend cannot defer and ``run_after`` is set
+    (the message then waits for ``requeue_stale``)."""
     from .tasks import deliver_message
 
-    deliver_message.enqueue(message_id=message_id)
+    task = deliver_message
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return False
+        task = task.using(run_after=run_after)
+    task.enqueue(message_id=message_id)
+    return True
 
 
-def claim(message_id: int) -> OutboxMessage | None:
-    """Take a queued message for delivery; None when another worker has it or it is done."""
-    now = timezone.now()
-    taken = OutboxMessage.objects.filter(
-        pk=message_id, status=OutboxMessage.Status.QUEUED
-    ).update(status=OutboxMessage.Status.SENDING, claimed_at=now, attempts=models.F("attempts") + 1)
+def claim(*, message_id: int, now: datetime | None = None) -> OutboxMessage | None:
+    """Take a queued message that is due for delivery (queued → sending, one more attempt).
+
+    Returns None when another task has it, it is done, or its next attempt is not due yet.
+    Side effects: the message's status, claimed_at and attempts.
+    """
+    now = now or timezone.now()
+    taken = (
+        OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.QUEUED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(
+            status=OutboxMessage.Status.SENDING,
+            claimed_at=now,
+            attempts=models.F("attempts") + 1,
+        )
+    )
     return OutboxMessage.objects.get(pk=message_id) if taken else None
 
 
-def mark_sent(message: OutboxMessage) -> None:
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), last_error=""
+def _still_claimed(message: OutboxMessage):
+    """The message, if it is still in the hands of the claim that loaded it."""
+    return OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.SENDING, claimed_at=message.claimed_at
     )
 
 
-def mark_failed(message: OutboxMessage, error: str) -> bool:
-    """Record a failed attempt. Returns True when the message should be tried again."""
-    retry = message.attempts < MAX_ATTEMPTS
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxMessage.Status.QUEUED if retry else OutboxMessage.Status.FAILED,
-        last_error=error[:2000],
+def mark_sent(*, message: OutboxMessage) -> bool:
+    """Record that the mail server accepted a claimed message. False when the claim was lost
+    (``requeue_stale`` gave the message to another task meanwhile).
+
+    Side effects: status sent, sent_at, last error cleared.
+    """
+    return bool(
+        _still_claimed(message).update(
+            status=OutboxMessage.Status.SENT,
+            sent_at=timezone.now(),
+            last_error="",
+            next_attempt_at=None,
+        )
     )
-    return retry
 
 
-def requeue_stale(*, now=None) -> int:
-    """Put back messages a dead worker left in ``sending``, and enqueue them again.
+def mark_failed(
+    *, message: OutboxMessage, error: str, now: datetime | None = None
+) -> datetime | None:
+    """Record a failed attempt of a claimed message.
 
-    A message interrupted after the server accepted it may be sent twice; one lost is worse.
+    Returns the time of the next attempt, or None when the message is given up (failed after
+    MAX_ATTEMPTS attempts) or the claim was lost. Side effects: status (queued again, or
+    failed), last_error, next_attempt_at; the caller schedules the next attempt.
     """
     now = now or timezone.now()
-    stale = list(
-        OutboxMessage.objects.filter(
-            status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_AFTER
-        ).values_list("pk", flat=True)
+    give_up = message.attempts >= MAX_ATTEMPTS
+    next_attempt = None if give_up else now + retry_delay(message.attempts)
+    updated = _still_claimed(message).update(
+        status=OutboxMessage.Status.FAILED if give_up else OutboxMessage.Status.QUEUED,
+        last_error=error[:2000],
+        next_attempt_at=next_attempt,
     )
-    OutboxMessage.objects.filter(pk__in=stale, status=OutboxMessage.Status.SENDING).update(
-        status=OutboxMessage.Status.QUEUED
-    )
-    for pk in stale:
-        _enqueue(pk)
-    return len(stale)
+    return next_attempt if updated else None
 
 
-def retry(*, actor, message: OutboxMessage) -> None:
-    """Send a failed message again (secretariat). Side effects: audit entry, task enqueued."""
+def schedule_retry(*, message_id: int, at: datetime) -> bool:
+    """Enqueue the next attempt of a message to run at ``at``. False when the task backend
+    cannot defer tasks: ``requeue_stale`` (``deepdive outbox_recover``) then picks it up."""
+    return _enqueue(message_id, run_after=at)
+
+
+def requeue_stale(*, now: datetime | None = None) -> int:
+    """Give back to the worker the messages nobody is delivering, and return their number:
+    those a dead worker left in ``sending`` (put back in ``queued``), and queued ones whose
+    task was lost (due for longer than STALE_AFTER: a crash between commit and enqueue, a
+    backend that cannot defer retries).
+
+    A message interrupted after the server accepted it may be sent twice; one lost is worse.
+    Enqueuing a message that still has its task is harmless: the claim lets one task send it.
+    Side effects: statuses; one delivery task per message, enqueued on commit; one audit entry
+    when anything was found.
+    """
+    from deepdive.core import audit
+
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    with transaction.atomic():
+        stale = list(
+            OutboxMessage.objects.filter(
+                status=OutboxMessage.Status.SENDING, claimed_at__lt=cutoff
+            ).values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=stale, status=OutboxMessage.Status.SENDING).update(
+            status=OutboxMessage.Status.QUEUED, next_attempt_at=None
+        )
+        lost = list(
+            OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED)
+            .exclude(pk__in=stale)
+            .filter(
+                Q(next_attempt_at__lt=cutoff)
+                | Q(next_attempt_at__isnull=True, created_at__lt=cutoff)
+            )
+            .values_list("pk", flat=True)
+        )
+        found = stale + lost
+        if found:
+            audit.record(
+                actor=None,
+                action="outbox.requeue",
+                summary=f"{len(stale)} stuck in sending, {len(lost)} without a task",
+                changes={"sending": stale, "queued": lost},
+            )
+            transaction.on_commit(lambda: [_enqueue(pk) for pk in found])
+    return len(found)
+
+
+def retry(*, actor: Any, message: OutboxMessage) -> bool:
+    """Send a failed message again (secretariat), with a fresh set of attempts.
+
+    Returns False when the message was not failed (nothing done). Side effects: status
+    queued, attempts reset, audit entry, delivery task enqueued on commit.
+    """
     from deepdive.core import audit
 
     with transaction.atomic():
         updated = OutboxMessage.objects.filter(
             pk=message.pk, status=OutboxMessage.Status.FAILED
-        ).update(status=OutboxMessage.Status.QUEUED, attempts=0)
+        ).update(status=OutboxMessage.Status.QUEUED, attempts=0, next_attempt_at=None)
         if updated:
-            audit.record(actor=actor, action="outbox.retry", subject=message,
-                         summary=f"Retry {message.to_email}: {message.subject}")
+            audit.record(
+                actor=actor,
+                action="outbox.retry",
+                subject=message,
+                summary=f"Retry {message.to_email}: {message.subject}",
+            )
             transaction.on_commit(lambda: _enqueue(message.pk))
+    return bool(updated)

@@ -1,7 +1,4 @@
 import logging
-from datetime import timedelta
-
-from django.utils import timezone
 
 from django_tasks import task
 
@@ -12,18 +9,28 @@ log = logging.getLogger(__name__)
 
 @task(queue_name="email")
 def deliver_message(message_id: int) -> str:
-    """Deliver one outbox message; a failure is recorded and retried by a new task."""
-    message = operations.claim(message_id)
+    """Deliver one outbox message.
+
+    Only the task that claims the message sends it (a second task for the same message
+    returns "skipped"). A failure is recorded on the message and retried by a new task
+    deferred with back-off (``Task.using(run_after=...)``, which the database backend
+    supports); after MAX_ATTEMPTS the message is failed and waits for the secretariat.
+    """
+    message = operations.claim(message_id=message_id)
     if message is None:
         return "skipped"
     try:
         delivery.send(message)
     except Exception as exc:  # any failure of the mail server must be kept, not lost
-        log.warning("Outbox message %s failed: %s", message_id, exc)
-        if operations.mark_failed(message, f"{type(exc).__name__}: {exc}"):
-            # Back off: 1, 2, 4, 8 minutes.
-            delay = timedelta(minutes=2 ** (message.attempts - 1))
-            deliver_message.using(run_after=timezone.now() + delay).enqueue(message_id=message_id)
+        log.warning("Outbox message %s failed (attempt %s): %s", message_id, message.attempts, exc)
+        next_attempt = operations.mark_failed(message=message, error=f"{type(exc).__name__}: {exc}")
+        if next_attempt is not None and not operations.schedule_retry(
+            message_id=message_id, at=next_attempt
+        ):
+            log.warning(
+                "Task backend cannot defer; outbox_recover will retry message %s.", message_id
+            )
         return "failed"
-    operations.mark_sent(message)
+    if not operations.mark_sent(message=message):
+        log.warning("Outbox message %s was sent after its claim was taken over.", message_id)
     return "sent"

@@ -10,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from .regions import IloRegion, M49Region
 
 
+def catalogue(text: str) -> str:
+    """``text`` in the reader's language when the catalogue has it (shipped reference data is
+    marked with ``gettext_noop``); an edited text is shown as it is."""
+    return gettext(text) if text else ""
+
+
 class Sourced(models.Model):
     source = models.CharField(_("source"), max_length=300, blank=True)
     as_of = models.DateField(_("as of"), null=True, blank=True)
@@ -30,7 +36,7 @@ class Coded(Sourced):
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
-        return gettext(self.name) if self.name else self.code
+        return catalogue(self.name) or self.code
 
 
 class ActionGroup(Coded):
@@ -41,10 +47,19 @@ class ActionGroup(Coded):
         verbose_name = _("Action Group")
         verbose_name_plural = _("Action Groups")
 
+    def display_description(self) -> str:
+        return catalogue(self.description)
+
+    def display_chairs(self) -> str:
+        return catalogue(self.chairs)
+
 
 class Outcome(Sourced):
     action_group = models.ForeignKey(
-        ActionGroup, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("Action Group")
+        ActionGroup,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=_("Action Group"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
@@ -60,8 +75,11 @@ class Outcome(Sourced):
     def __str__(self) -> str:
         return gettext("Outcome %(number)s. %(title)s") % {
             "number": self.number,
-            "title": gettext(self.title),
+            "title": self.display_title(),
         }
+
+    def display_title(self) -> str:
+        return catalogue(self.title)
 
 
 class Output(Sourced):
@@ -85,6 +103,9 @@ class Output(Sourced):
             "number": self.number,
         }
 
+    def display_text(self) -> str:
+        return catalogue(self.text)
+
 
 class Criterion(Coded):
     description = models.TextField(_("description"), blank=True)
@@ -92,6 +113,9 @@ class Criterion(Coded):
     class Meta(Coded.Meta):
         verbose_name = _("selection criterion")
         verbose_name_plural = _("selection criteria")
+
+    def display_description(self) -> str:
+        return catalogue(self.description)
 
 
 class Theme(Coded):

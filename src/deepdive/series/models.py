@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -9,18 +10,32 @@ from deepdive.reference.models import ActionGroup
 colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as # and six hex digits."))
 
 
+def validate_zone(value: str) -> None:
+    """A time zone name of the IANA database (Europe/Zurich; there is no Europe/Geneva)."""
+    from deepdive.core.timezones import is_valid_zone
+
+    if not is_valid_zone(value):
+        raise ValidationError(
+            _("%(value)s is not a time zone name, such as Europe/Zurich."),
+            code="invalid_zone",
+            params={"value": value},
+        )
+
+
 class Series(models.Model):
     """A webinar series of one Action Group; calls, webinars and communications hang off it."""
 
     action_group = models.ForeignKey(
-        ActionGroup, on_delete=models.PROTECT, related_name="series",
+        ActionGroup,
+        on_delete=models.PROTECT,
+        related_name="series",
         verbose_name=_("Action Group"),
     )
     slug = models.SlugField(_("address"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     languages = models.JSONField(
-        _("languages"), default=list, help_text=_("Language codes, e.g. [\"en\", \"fr\", \"es\"]")
+        _("languages"), default=list, help_text=_('Language codes, e.g. ["en", "fr", "es"]')
     )
     colour_primary = models.CharField(
         _("main colour"), max_length=7, default="#1e2dbe", validators=[colour]
@@ -60,7 +75,10 @@ class Call(models.Model):
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     timezone = models.CharField(
-        _("time zone of the call"), max_length=64, default="Europe/Geneva",
+        _("time zone of the call"),
+        max_length=64,
+        default="Europe/Zurich",
+        validators=[validate_zone],
         help_text=_("The opening and closing times are given in this zone."),
     )
     word_limit = models.PositiveIntegerField(
@@ -75,7 +93,8 @@ class Call(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["series", "slug"], name="unique_call_slug"),
             models.CheckConstraint(
-                condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="call_closes_after_opening",
             ),
         ]
         verbose_name = _("call for proposals")

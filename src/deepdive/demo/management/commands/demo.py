@@ -1,0 +1,67 @@
+import os
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from deepdive.demo.data import ACCOUNTS
+from deepdive.demo.operations import load_demo
+
+
+class Command(BaseCommand):
+    help = "Set up the database, load the demo data and serve Deep Dive with its task worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Load the data, then stop (no web server)."
+        )
+
+    def handle(self, *args, host: str, port: int, no_serve: bool, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        created = load_demo()
+        self.stdout.write(
+            "Demo data ready ("
+            + ", ".join(f"{n} {kind} created" for kind, n in created.items())
+            + ")."
+        )
+        from deepdive.outbox.operations import requeue_stale
+
+        requeue_stale()
+        if no_serve:
+            return
+        self._serve(host, port)
+
+    def _serve(self, host: str, port: int) -> None:
+        from waitress import serve
+
+        from deepdive.wsgi import application
+
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "deepdive", "db_worker", "--queue-name", "*",
+             "--no-reload", "--verbosity", "0"],
+        )
+        accounts = "\n".join(f"    {email}" for email, *_ in ACCOUNTS)
+        self.stdout.write(
+            f"\nDeep Dive is running on http://{host}:{port}/ with its task worker.\n"
+            f"Demo accounts (password: {settings.DEMO_PASSWORD}):\n{accounts}\n"
+            "Press Ctrl-C to stop.\n"
+        )
+        # A plain `kill` stops both processes as Ctrl-C does.
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        try:
+            serve(application, host=host, port=port, threads=8, _quiet=True)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            self.stdout.write("Stopped.")

@@ -1,0 +1,142 @@
+"""The demo: reference data, fictitious partners, the contract's demo accounts and the
+Supply Chains series with an open call. Loading again creates nothing twice."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from deepdive.accounts.models import User
+from deepdive.core import audit
+from deepdive.directory.models import Affiliation, Organisation, OrganisationDomain
+from deepdive.reference.models import ActionGroup, Country, PartnerType, Sector, Theme
+from deepdive.reference.operations import load_reference_data
+from deepdive.series.models import Call, Series
+
+from .data import ACCOUNTS, ACTION_GROUP_LETTERS, ORGANISATIONS
+
+CALL_ZONE = "Europe/Zurich"
+
+
+def load_demo(*, password: str | None = None, now: datetime | None = None) -> dict[str, int]:
+    """Load everything the demo shows; return how many rows of each kind were created.
+
+    Side effects: reference data, organisations, users with verified e-mail addresses and
+    affiliations, one series and one call, one audit entry. Existing rows are left as they are.
+    """
+    password = password or settings.DEMO_PASSWORD
+    now = now or timezone.now()
+    created = {"organisations": 0, "accounts": 0, "series": 0, "calls": 0}
+    with transaction.atomic():
+        load_reference_data()
+        groups = {
+            letter: ActionGroup.objects.filter(name__icontains=words).first()
+            for letter, words in ACTION_GROUP_LETTERS.items()
+        }
+        for row in ORGANISATIONS:
+            created["organisations"] += _organisation(row, groups)
+        for email, name, organisation, zone, language in ACCOUNTS:
+            created["accounts"] += _account(email, name, organisation, zone, language, password)
+        series, new_series = _series(groups["S"])
+        created["series"] += new_series
+        created["calls"] += _call(series, now)
+        if any(created.values()):
+            audit.record(actor=None, action="demo.load", summary=f"Demo data loaded: {created}")
+    return created
+
+
+def _organisation(row, groups) -> int:
+    name, acronym, type_code, countries, themes, sectors, letters = row
+    if Organisation.objects.filter(name=name).exists():
+        return 0
+    slug = slugify(name)[:200]
+    organisation = Organisation.objects.create(
+        name=name,
+        acronym=acronym,
+        slug=slug,
+        partner_type=PartnerType.objects.get(code=type_code),
+        website=f"https://{slug[:40].strip('-')}.example.org",
+        description=(
+            f"{name} is a fictitious organisation created for the Deep Dive demonstration. "
+            "It works on child labour, forced labour and human trafficking in supply chains."
+        ),
+    )
+    organisation.countries.set(Country.objects.filter(code__in=countries))
+    organisation.themes.set(Theme.objects.filter(code__in=themes))
+    organisation.sectors.set(Sector.objects.filter(code__in=sectors))
+    organisation.action_groups.set([groups[letter] for letter in letters if groups.get(letter)])
+    OrganisationDomain.objects.create(
+        organisation=organisation, domain=f"{slug[:40].strip('-')}.example.org"
+    )
+    return 1
+
+
+def _account(email, name, organisation_name, zone, language, password) -> int:
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return 0
+    is_secretariat = organisation_name is None
+    user = User.objects.create_user(
+        email=email, password=password, name=name, timezone=zone, language=language,
+        is_secretariat=is_secretariat, is_staff=is_secretariat, is_superuser=is_secretariat,
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if organisation_name:
+        Affiliation.objects.create(
+            user=user,
+            organisation=Organisation.objects.get(name=organisation_name),
+            position="Programme officer",
+            status=Affiliation.Status.VERIFIED,
+            decided_at=timezone.now(),
+        )
+    return 1
+
+
+def _series(supply_chains: ActionGroup) -> tuple[Series, int]:
+    series, new = Series.objects.get_or_create(
+        slug="supply-chains-deep-dive",
+        defaults={
+            "action_group": supply_chains,
+            "title": "Deep Dive workshop series of the Supply Chains Action Group",
+            "description": (
+                "Virtual deep dive workshops in which members of the Alliance 8.7 Supply "
+                "Chains Action Group share insights and strategies on tackling child labour, "
+                "forced labour and human trafficking in supply chains: research, policy, "
+                "advocacy, capacity building and country-level action."
+            ),
+            "languages": ["en", "fr", "es"],
+        },
+    )
+    return series, int(new)
+
+
+def _call(series: Series, now: datetime) -> int:
+    if series.calls.exists():
+        return 0
+    zone = ZoneInfo(CALL_ZONE)
+    local_now = now.astimezone(zone)
+    # The concept note's deadline is 30 September; take the next one at least a month away.
+    year = local_now.year if local_now.date() < (local_now.date().replace(month=8, day=31)) \
+        else local_now.year + 1
+    closes = datetime.combine(datetime(year, 9, 30).date(), time(23, 59), tzinfo=zone)
+    opens = datetime.combine((local_now - timedelta(days=7)).date(), time(9, 0), tzinfo=zone)
+    Call.objects.create(
+        series=series,
+        slug=f"call-{year}",
+        title=f"Call for webinar proposals {year}",
+        description=(
+            "All members of the Supply Chains Action Group are invited to propose a webinar, "
+            "alone or jointly with other members, with special consideration for action in "
+            "Pathfinder Countries."
+        ),
+        opens_at=opens,
+        closes_at=closes,
+        timezone=CALL_ZONE,
+        word_limit=250,
+        seats=8,
+    )
+    return 1

@@ -1,0 +1,1 @@
+"""Forms, filters, imports and exports of the partner directory."""

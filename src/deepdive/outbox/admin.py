@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from .models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read only: messages are written by the outbox's operations, retried from its page."""
+
+    list_display = ["created_at", "to_email", "language", "subject", "kind", "status", "attempts"]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["to_email", "subject"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

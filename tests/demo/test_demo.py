@@ -1,0 +1,46 @@
+import pytest
+from django.core.management import call_command
+
+from deepdive.accounts.models import User
+from deepdive.demo.operations import load_demo
+from deepdive.directory.models import Affiliation, Organisation
+from deepdive.reference.models import PartnerType
+from deepdive.reference.regions import IloRegion
+from deepdive.series.models import Call
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_covers_what_the_platform_shows():
+    load_demo(password="demo-pass-123")
+    organisations = Organisation.objects.all()
+    assert organisations.count() >= 40
+    assert set(organisations.values_list("partner_type__code", flat=True)) == set(
+        PartnerType.objects.values_list("code", flat=True)
+    )
+    regions = set(organisations.values_list("countries__ilo_region", flat=True))
+    assert regions >= set(IloRegion.values)
+    in_pathfinder = organisations.filter(countries__pathfinder__isnull=False).distinct().count()
+    assert in_pathfinder * 3 >= organisations.count()
+    for email in ["secretariat", "member", "reviewer", "host"]:
+        user = User.objects.get(email=f"{email}@example.org")
+        assert user.check_password("demo-pass-123")
+    assert User.objects.get(email="secretariat@example.org").is_secretariat
+    assert Affiliation.objects.filter(
+        user__email="member@example.org", status=Affiliation.Status.VERIFIED
+    ).exists()
+    call = Call.objects.get(series__action_group__name__icontains="supply")
+    assert call.status == Call.Status.OPEN
+
+
+def test_loading_twice_creates_nothing_twice():
+    load_demo()
+    counts = (Organisation.objects.count(), User.objects.count(), Call.objects.count())
+    again = load_demo()
+    assert not any(again.values())
+    assert (Organisation.objects.count(), User.objects.count(), Call.objects.count()) == counts
+
+
+def test_demo_command_without_serving(capsys):
+    call_command("demo", "--no-serve")
+    assert "Demo data ready" in capsys.readouterr().out
