@@ -45,8 +45,11 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 # Behind TLS (any host not on loopback) the cookies and redirects must be secure.
-SECURE = _env_flag("DEEPDIVE_SECURE", default=not DEBUG and not set(ALLOWED_HOSTS) <= {
-    "127.0.0.1", "localhost", "[::1]", "testserver"})
+SECURE = _env_flag(
+    "DEEPDIVE_SECURE",
+    default=not DEBUG
+    and not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "[::1]", "testserver"},
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -142,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "core:dashboard"
 
 # django-allauth: e-mail only, verified, password or one-time code, no account enumeration.
 ACCOUNT_ADAPTER = "deepdive.accounts.adapters.AccountAdapter"

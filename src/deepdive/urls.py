@@ -13,6 +13,9 @@ urlpatterns = [
     path("", include("deepdive.outbox.urls")),
     path("admin/", admin.site.urls),
     # Uploaded logos; behind a real web server, serve MEDIA_ROOT from it instead.
-    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
-         {"document_root": settings.MEDIA_ROOT}),
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+    ),
 ]

@@ -54,7 +54,11 @@ def test_when_shows_the_local_time_with_zone_and_offset_across_daylight_saving()
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("fr", "Annuaire des partenaires"), ("es", "Directorio de socios"), ("en", "Partner directory")],
+    [
+        ("fr", "Annuaire des partenaires"),
+        ("es", "Directorio de socios"),
+        ("en", "Partner directory"),
+    ],
 )
 def test_language_switch_sticks_in_a_cookie(client, language, text):
     response = client.post(reverse("core:set_language"), {"language": language, "next": "/"})

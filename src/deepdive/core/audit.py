@@ -9,7 +9,11 @@ from .models import AuditEntry
 
 
 def record(
-    *, actor: Any, action: str, subject: models.Model | None = None, summary: str = "",
+    *,
+    actor: Any,
+    action: str,
+    subject: models.Model | None = None,
+    summary: str = "",
     changes: dict | None = None,
 ) -> AuditEntry:
     """Write one audit entry. Call it inside the service's transaction."""
@@ -37,5 +41,8 @@ def diff(instance: models.Model, fields: list[str], before: dict) -> dict:
         new = getattr(instance, name)
         old = before.get(name)
         if str(old) != str(new):
-            changed[name] = [str(old) if old is not None else "", str(new) if new is not None else ""]
+            changed[name] = [
+                str(old) if old is not None else "",
+                str(new) if new is not None else "",
+            ]
     return changed

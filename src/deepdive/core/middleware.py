@@ -1,4 +1,5 @@
 import zoneinfo
+from urllib.parse import unquote
 
 from django.utils import timezone, translation
 
@@ -20,8 +21,8 @@ class UserPreferencesMiddleware:
         zone = None
         if user is not None and user.is_authenticated and is_valid_zone(user.timezone):
             zone = user.timezone
-        elif is_valid_zone(request.COOKIES.get(TZ_COOKIE)):
-            zone = request.COOKIES[TZ_COOKIE]
+        elif is_valid_zone(cookie := unquote(request.COOKIES.get(TZ_COOKIE, ""))):
+            zone = cookie
         request.timezone_name = zone or "UTC"
         request.timezone_guessed = zone is None
         timezone.activate(zoneinfo.ZoneInfo(request.timezone_name))

@@ -6,8 +6,9 @@ from deepdive.outbox.models import OutboxMessage
 
 def dashboard_for(user) -> dict:
     affiliations = list(
-        user.affiliations.select_related("organisation", "organisation__partner_type")
-        .order_by("organisation__name")
+        user.affiliations.select_related("organisation", "organisation__partner_type").order_by(
+            "organisation__name"
+        )
     )
     verified = [a for a in affiliations if a.status == Affiliation.Status.VERIFIED]
     return {

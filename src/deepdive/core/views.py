@@ -43,11 +43,15 @@ def set_language(request):
     if not check_for_language(language) or language not in dict(settings.LANGUAGES):
         return response
     if request.user.is_authenticated:
-        account_operations.update_preferences(actor=request.user, user=request.user,
-                                              language=language)
+        account_operations.update_preferences(
+            actor=request.user, user=request.user, language=language
+        )
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax", secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
     )
     return response
 
@@ -59,7 +63,8 @@ def choose_timezone(request):
     form = TimezoneForm(request.POST or None, initial={"timezone": request.timezone_name})
     if request.method == "POST" and form.is_valid():
         response = redirect(_safe_next(request))
-        response.set_cookie(TZ_COOKIE, form.cleaned_data["timezone"], max_age=365 * 24 * 3600,
-                            samesite="Lax")
+        response.set_cookie(
+            TZ_COOKIE, form.cleaned_data["timezone"], max_age=365 * 24 * 3600, samesite="Lax"
+        )
         return response
     return render(request, "core/timezone.html", {"form": form, "next": _safe_next(request)})

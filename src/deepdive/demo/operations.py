@@ -81,8 +81,14 @@ def _account(email, name, organisation_name, zone, language, password) -> int:
         return 0
     is_secretariat = organisation_name is None
     user = User.objects.create_user(
-        email=email, password=password, name=name, timezone=zone, language=language,
-        is_secretariat=is_secretariat, is_staff=is_secretariat, is_superuser=is_secretariat,
+        email=email,
+        password=password,
+        name=name,
+        timezone=zone,
+        language=language,
+        is_secretariat=is_secretariat,
+        is_staff=is_secretariat,
+        is_superuser=is_secretariat,
     )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if organisation_name:
@@ -120,8 +126,11 @@ def _call(series: Series, now: datetime) -> int:
     zone = ZoneInfo(CALL_ZONE)
     local_now = now.astimezone(zone)
     # The concept note's deadline is 30 September; take the next one at least a month away.
-    year = local_now.year if local_now.date() < (local_now.date().replace(month=8, day=31)) \
+    year = (
+        local_now.year
+        if local_now.date() < (local_now.date().replace(month=8, day=31))
         else local_now.year + 1
+    )
     closes = datetime.combine(datetime(year, 9, 30).date(), time(23, 59), tzinfo=zone)
     opens = datetime.combine((local_now - timedelta(days=7)).date(), time(9, 0), tzinfo=zone)
     Call.objects.create(

@@ -8,7 +8,7 @@
   var current = match ? decodeURIComponent(match[1]) : null;
   // A zone chosen by hand (or already sent) is kept.
   if (current) { return; }
-  document.cookie = "deepdive_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+  document.cookie = "deepdive_tz=" + zone + "; path=/; max-age=31536000; samesite=lax";
   // The first page was drawn in a guessed zone: draw it again once, in the right one.
   if (!current && !sessionStorage.getItem("deepdive_tz_reloaded")) {
     sessionStorage.setItem("deepdive_tz_reloaded", "1");

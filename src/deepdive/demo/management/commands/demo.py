@@ -43,8 +43,17 @@ class Command(BaseCommand):
         from deepdive.wsgi import application
 
         worker = subprocess.Popen(
-            [sys.executable, "-m", "deepdive", "db_worker", "--queue-name", "*",
-             "--no-reload", "--verbosity", "0"],
+            [
+                sys.executable,
+                "-m",
+                "deepdive",
+                "db_worker",
+                "--queue-name",
+                "*",
+                "--no-reload",
+                "--verbosity",
+                "0",
+            ],
         )
         accounts = "\n".join(f"    {email}" for email, *_ in ACCOUNTS)
         self.stdout.write(
