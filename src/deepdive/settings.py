@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "deepdive.accounts",
     "deepdive.directory",
     "deepdive.series",
+    "deepdive.proposals",
     "deepdive.outbox",
     "deepdive.demo",
 ]

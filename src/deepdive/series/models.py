@@ -3,9 +3,10 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from deepdive.reference.models import ActionGroup
+from deepdive.reference.models import ActionGroup, Outcome, Sector, Theme
 
 colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as # and six hex digits."))
 
@@ -22,7 +23,25 @@ def validate_zone(value: str) -> None:
         )
 
 
-class Series(models.Model):
+class Translated(models.Model):
+    """Texts written by the secretariat in each of the series' languages.
+
+    The main fields hold the text in the series' first language; ``texts`` holds the others as
+    {"fr": {"title": "...", "description": "..."}}. ``text("title")`` gives the reader's.
+    """
+
+    texts = models.JSONField(_("texts in other languages"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def text(self, field: str, language: str | None = None) -> str:
+        language = (language or get_language() or "en").split("-")[0]
+        translated = (self.texts or {}).get(language, {}).get(field, "")
+        return translated or getattr(self, field)
+
+
+class Series(Translated):
     """A webinar series of one Action Group; calls, webinars and communications hang off it."""
 
     action_group = models.ForeignKey(
@@ -58,7 +77,7 @@ class Series(models.Model):
         return reverse("series:detail", kwargs={"slug": self.slug})
 
 
-class Call(models.Model):
+class Call(Translated):
     """A call for proposals. Its instants are stored in UTC and entered in ``timezone``."""
 
     class Status(models.TextChoices):
@@ -87,6 +106,24 @@ class Call(models.Model):
     seats = models.PositiveIntegerField(
         _("webinars to select"), default=8, validators=[MinValueValidator(1)]
     )
+    background = models.TextField(_("background"), blank=True)
+    who_may_apply = models.TextField(_("who may apply"), blank=True)
+    outcomes = models.ManyToManyField(
+        Outcome, blank=True, related_name="calls", verbose_name=_("Outcomes that apply")
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="calls", verbose_name=_("themes that apply")
+    )
+    sectors = models.ManyToManyField(
+        Sector, blank=True, related_name="calls", verbose_name=_("sectors that apply")
+    )
+    co_submitters_must_confirm = models.BooleanField(
+        _("co-submitting organisations must confirm"),
+        default=True,
+        help_text=_(
+            "Each co-submitting organisation's contacts are asked to confirm that it takes part."
+        ),
+    )
 
     class Meta:
         ordering = ["-opens_at"]
@@ -102,6 +139,10 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_open_at(self, moment) -> bool:
+        """Open from ``opens_at`` inclusive to ``closes_at`` exclusive, to the microsecond."""
+        return self.opens_at <= moment < self.closes_at
 
     def status_at(self, moment) -> str:
         if moment < self.opens_at:

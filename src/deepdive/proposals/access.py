@@ -1,0 +1,69 @@
+"""Who may do what with calls and proposals. Checked on the server for every object."""
+
+from django.db.models import QuerySet
+
+from deepdive.directory.models import Affiliation, Organisation
+from deepdive.series.models import Call
+
+from .models import CoSubmitter, Proposal
+
+
+def eligible_lead_organisations(user, call: Call) -> QuerySet[Organisation]:
+    """Organisations ``user`` may propose for in ``call``: their verified affiliations to member
+    organisations of the series' Action Group."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.active()
+        .filter(
+            is_member=True,
+            action_groups=call.series.action_group_id,
+            affiliations__user=user,
+            affiliations__status=Affiliation.Status.VERIFIED,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def can_propose(user, call: Call) -> bool:
+    return eligible_lead_organisations(user, call).exists()
+
+
+def organisations_of(user) -> QuerySet[Organisation]:
+    """The organisations ``user`` is a verified contact of."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        affiliations__user=user, affiliations__status=Affiliation.Status.VERIFIED
+    ).distinct()
+
+
+def editable_proposals(user) -> QuerySet[Proposal]:
+    """Proposals led by an organisation ``user`` is a verified contact of: they may edit them."""
+    return Proposal.objects.filter(lead_organisation__in=organisations_of(user))
+
+
+def visible_proposals(user) -> QuerySet[Proposal]:
+    """Editable ones, plus those the user's organisations are asked to co-submit."""
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    if user.is_secretariat:
+        return Proposal.objects.all()
+    mine = organisations_of(user)
+    return Proposal.objects.filter(
+        pk__in=Proposal.objects.filter(lead_organisation__in=mine)
+        .values("pk")
+        .union(CoSubmitter.objects.filter(organisation__in=mine).values("proposal_id"))
+    )
+
+
+def can_edit(user, proposal: Proposal) -> bool:
+    return editable_proposals(user).filter(pk=proposal.pk).exists()
+
+
+def co_submissions_to_decide(user) -> QuerySet[CoSubmitter]:
+    """Participation requests the user may confirm or decline for their organisations."""
+    return CoSubmitter.objects.filter(
+        organisation__in=organisations_of(user), proposal__status=Proposal.Status.SUBMITTED
+    ).select_related("proposal", "organisation", "proposal__lead_organisation")
