@@ -61,8 +61,10 @@ class Command(BaseCommand):
             f"Demo accounts (password: {settings.DEMO_PASSWORD}):\n{accounts}\n"
             "Press Ctrl-C to stop.\n"
         )
-        # A plain `kill` stops both processes as Ctrl-C does.
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        # Ctrl-C and a plain `kill` stop both processes (even when started in the background,
+        # where a shell makes the process ignore Ctrl-C).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             serve(application, host=host, port=port, threads=8, _quiet=True)
         except KeyboardInterrupt:
@@ -74,3 +76,7 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 worker.kill()
             self.stdout.write("Stopped.")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
