@@ -88,9 +88,7 @@ def test_branding_colours_languages_and_logo(client, series):
 
 def test_a_colour_that_is_not_hex_never_reaches_the_css(client, series):
     # Saved around the model's validator (e.g. by a script): the page still refuses it.
-    Series.objects.filter(pk=series.pk).update(
-        colour_primary="};</a>", colour_accent="#fff"
-    )
+    Series.objects.filter(pk=series.pk).update(colour_primary="};</a>", colour_accent="#fff")
     page = client.get(series.get_absolute_url()).content.decode()
     assert "--series-primary: #1e2dbe; --series-accent: #fa3c4b;" in page
     assert "};</a>" not in page

@@ -53,8 +53,9 @@ def visible_proposals(user) -> QuerySet[Proposal]:
     mine = organisations_of(user)
     return Proposal.objects.filter(
         pk__in=Proposal.objects.filter(lead_organisation__in=mine)
+        .order_by()
         .values("pk")
-        .union(CoSubmitter.objects.filter(organisation__in=mine).values("proposal_id"))
+        .union(CoSubmitter.objects.filter(organisation__in=mine).order_by().values("proposal_id"))
     )
 
 

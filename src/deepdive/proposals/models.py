@@ -2,11 +2,20 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from deepdive.directory.models import Organisation
 from deepdive.reference.models import Country, Outcome, Sector, Theme
 from deepdive.series.models import Call
+
+WEBINAR_LANGUAGES = [
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("other", _("Another language")),
+]
+INTERPRETATION_LANGUAGES = WEBINAR_LANGUAGES[:3]
 
 
 class Proposal(models.Model):
@@ -28,6 +37,13 @@ class Proposal(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     version = models.PositiveIntegerField(default=1)
+    creation_token = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("The one-time token of the form that created it: a second post finds it."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -80,6 +96,25 @@ class Proposal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("proposals:view", kwargs={"pk": self.pk})
+
+    def language_label(self) -> str:
+        return str(dict(WEBINAR_LANGUAGES).get(self.language, self.language))
+
+    def interpretation_labels(self) -> list[str]:
+        names = dict(INTERPRETATION_LANGUAGES)
+        return [str(names.get(code, code)) for code in self.interpretation or []]
+
+    def month_labels(self) -> list[str]:
+        return [str(MONTHS[m]) for m in self.preferred_months or [] if m in MONTHS]
+
+    def organisations_confirmed(self) -> int:
+        """The lead plus the co-submitting organisations that confirmed taking part."""
+        return 1 + self.co_submitters.filter(status=CoSubmitter.Status.CONFIRMED).count()
+
+    @property
+    def is_joint(self) -> bool:
+        """Joint once two or more organisations confirmed (the lead counts as confirmed)."""
+        return self.organisations_confirmed() >= 2
 
 
 class CoSubmitter(models.Model):

@@ -1,8 +1,802 @@
-"""Every change of state of a proposal: write, then audit, then e-mail, in one transaction."""
+"""Every change of state of a proposal: write, then audit, then e-mail, in one transaction.
 
-from deepdive.directory.models import Organisation
+Each function takes keyword arguments only, runs in one transaction, re-checks the actor's
+permission and the call's deadline on the server, and records an audit entry with what changed.
+E-mails go through the outbox, in the recipient's language, once the transaction commits.
+"""
 
-from .models import CoSubmitter, Proposal
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from deepdive.accounts.models import User
+from deepdive.accounts.operations import language_of
+from deepdive.core import audit
+from deepdive.directory.models import Affiliation, Organisation
+from deepdive.outbox.operations import queue_templated_email
+from deepdive.reference.models import Country, Outcome, Sector, Theme
+from deepdive.reference.queries import pathfinder_codes
+from deepdive.series.models import Call
+
+from . import access
+from .models import CoSubmitter, Proposal, Speaker
+from .wordcount import count_words
+
+log = logging.getLogger(__name__)
+
+REMINDER_AFTER = timedelta(days=3)
+
+
+# --- What a form hands to the operations ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpeakerData:
+    name: str
+    organisation: str = ""
+    role: str = ""
+    email: str = ""
+    gender: str = ""
+
+
+@dataclass(frozen=True)
+class ProposalData:
+    """Everything a member enters about a proposal, already parsed by the form."""
+
+    lead_organisation: Organisation
+    contact_name: str = ""
+    contact_email: str = ""
+    title: str = ""
+    description: str = ""
+    outcomes: list[Outcome] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)
+    sectors: list[Sector] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # ISO codes
+    language: str = ""
+    interpretation: list[str] = field(default_factory=list)
+    preferred_months: list[int] = field(default_factory=list)
+    unavailable_dates: str = ""
+    speakers: list[SpeakerData] = field(default_factory=list)
+    co_organisations: list[Organisation] = field(default_factory=list)
+    unlisted_organisations: list[str] = field(default_factory=list)
+
+
+class Saved(NamedTuple):
+    proposal: Proposal
+    changed: bool  # False when the post repeated what was already saved (a double click)
+    submitted_now: bool  # draft or withdrawn → submitted by this save
+
+
+# --- Refusals -------------------------------------------------------------------------------
+
+
+class ProposalError(Exception):
+    """A write the rules refuse; ``message`` is for the person."""
+
+    message: Any = ""
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class NotAllowed(ProposalError):
+    message = _("You may not change this proposal.")
+
+
+class DeadlinePassed(ProposalError):
+    def __init__(self, call: Call):
+        self.call = call
+        from deepdive.core.templatetags.deepdive import when
+
+        self.message = _(
+            "The call closed on %(when)s. Proposals can no longer be changed; what was saved "
+            "before is kept."
+        ) % {"when": when(call.closes_at, call.timezone)}
+        if timezone.now() < call.opens_at:
+            self.message = _("The call opens on %(when)s.") % {
+                "when": when(call.opens_at, call.timezone)
+            }
+
+
+class StaleVersion(ProposalError):
+    """The form was opened at an older version: someone saved the proposal meanwhile."""
+
+    def __init__(self, proposal: Proposal):
+        self.proposal = proposal
+        last = audit.history(proposal).first()
+        self.saved_at = last.at if last else proposal.updated_at
+        self.saved_by = str(last.actor) if last and last.actor else ""
+        self.message = _(
+            "Someone else saved this proposal at %(time)s (%(name)s); your changes were not saved."
+        ) % {
+            "time": timezone.localtime(self.saved_at).strftime("%H:%M"),
+            "name": self.saved_by or _("unknown"),
+        }
+
+
+class Incomplete(ProposalError):
+    """Submitting needs more: ``problems`` is {field: [messages]}."""
+
+    message = _("The proposal cannot be submitted yet: complete the fields marked below.")
+
+    def __init__(self, problems: dict[str, list[str]]):
+        self.problems = problems
+
+
+class NotWaiting(ProposalError):
+    message = _("This proposal is not waiting for your organisation's decision.")
+
+
+# --- Rules ----------------------------------------------------------------------------------
+
+
+def description_problem(description: str, word_limit: int) -> str | None:
+    """The message for a description over the call's limit, counted with ``count_words``."""
+    words = count_words(description)
+    if words > word_limit:
+        return ngettext(
+            "The description has %(words)s word; the limit is %(limit)s.",
+            "The description has %(words)s words; the limit is %(limit)s.",
+            words,
+        ) % {"words": words, "limit": word_limit}
+    return None
+
+
+def submission_problems(*, call: Call, data: ProposalData) -> dict[str, list[str]]:
+    """What a proposal still needs before it can be submitted, by form field."""
+    problems: dict[str, list[str]] = {}
+
+    def add(name: str, message) -> None:
+        problems.setdefault(name, []).append(str(message))
+
+    if not data.contact_name.strip():
+        add("contact_name", _("Give the name of the contact person."))
+    if not data.contact_email.strip():
+        add("contact_email", _("Give the contact person's e-mail address."))
+    if not data.title.strip():
+        add("title", _("Give a tentative title."))
+    if not data.outcomes:
+        add("outcomes", _("Choose at least one Outcome."))
+    if not data.themes:
+        add("themes", _("Choose at least one theme."))
+    if not data.description.strip():
+        add("description", _("Describe the session."))
+    else:
+        over = description_problem(data.description, call.word_limit)
+        if over:
+            add("description", over)
+    if not any(s.name.strip() for s in data.speakers):
+        add("speakers", _("Name at least one proposed speaker."))
+    return problems
+
+
+def _check_open(call: Call) -> None:
+    if not call.is_open_at(timezone.now()):
+        raise DeadlinePassed(call)
+
+
+# --- Snapshots: what a proposal says, to compare and to audit --------------------------------
+
+
+def _snapshot(proposal: Proposal) -> dict[str, Any]:
+    return {
+        "lead_organisation": proposal.lead_organisation_id,
+        "contact_name": proposal.contact_name,
+        "contact_email": proposal.contact_email,
+        "title": proposal.title,
+        "description": proposal.description,
+        "outcomes": sorted(proposal.outcomes.values_list("pk", flat=True)),
+        "themes": sorted(proposal.themes.values_list("pk", flat=True)),
+        "sectors": sorted(proposal.sectors.values_list("pk", flat=True)),
+        "countries": sorted(proposal.countries.values_list("pk", flat=True)),
+        "language": proposal.language,
+        "interpretation": sorted(proposal.interpretation or []),
+        "preferred_months": sorted(proposal.preferred_months or []),
+        "unavailable_dates": proposal.unavailable_dates,
+        "speakers": [
+            (s.name, s.organisation, s.role, s.email, s.gender) for s in proposal.speakers.all()
+        ],
+        "co_organisations": sorted(
+            proposal.co_submitters.filter(organisation__isnull=False).values_list(
+                "organisation_id", flat=True
+            )
+        ),
+        "unlisted_organisations": sorted(
+            proposal.co_submitters.filter(organisation__isnull=True).values_list(
+                "unlisted_name", flat=True
+            )
+        ),
+    }
+
+
+def _snapshot_of(data: ProposalData, lead_id: int) -> dict[str, Any]:
+    return {
+        "lead_organisation": lead_id,
+        "contact_name": data.contact_name.strip(),
+        "contact_email": data.contact_email.strip(),
+        "title": data.title.strip(),
+        "description": data.description.strip(),
+        "outcomes": sorted({o.pk for o in data.outcomes}),
+        "themes": sorted({t.pk for t in data.themes}),
+        "sectors": sorted({s.pk for s in data.sectors}),
+        "countries": sorted({c.upper() for c in data.countries}),
+        "language": data.language,
+        "interpretation": sorted(set(data.interpretation)),
+        "preferred_months": sorted({int(m) for m in data.preferred_months}),
+        "unavailable_dates": data.unavailable_dates.strip(),
+        "speakers": [
+            (s.name.strip(), s.organisation.strip(), s.role.strip(), s.email.strip(), s.gender)
+            for s in data.speakers
+            if s.name.strip()
+        ],
+        "co_organisations": sorted({o.pk for o in data.co_organisations if o.pk != lead_id}),
+        "unlisted_organisations": sorted(_unlisted_names(data.unlisted_organisations)),
+    }
+
+
+def _unlisted_names(names: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        name = " ".join(name.split())[:200]
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return list(seen.values())
+
+
+def _readable(proposal: Proposal) -> dict[str, Any]:
+    """The proposal as the audit trail shows it."""
+    return {
+        "status": proposal.status,
+        "lead_organisation": str(proposal.lead_organisation),
+        "contact_name": proposal.contact_name,
+        "contact_email": proposal.contact_email,
+        "title": proposal.title,
+        "description": proposal.description,
+        "outcomes": ", ".join(str(o.number) for o in proposal.outcomes.all()),
+        "themes": ", ".join(t.code for t in proposal.themes.all()),
+        "sectors": ", ".join(s.code for s in proposal.sectors.all()),
+        "countries": ", ".join(sorted(proposal.countries.values_list("pk", flat=True))),
+        "includes_pathfinder": str(proposal.includes_pathfinder),
+        "language": proposal.language,
+        "interpretation": ", ".join(proposal.interpretation or []),
+        "preferred_months": ", ".join(str(m) for m in proposal.preferred_months or []),
+        "unavailable_dates": proposal.unavailable_dates,
+        "speakers": "; ".join(s.name for s in proposal.speakers.all()),
+        "co_submitters": "; ".join(
+            f"{co} ({co.status})" for co in proposal.co_submitters.select_related("organisation")
+        ),
+    }
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[str]]:
+    return {
+        key: [str(before.get(key, "")), str(value)]
+        for key, value in after.items()
+        if str(before.get(key, "")) != str(value)
+    }
+
+
+# --- Writing the fields ---------------------------------------------------------------------
+
+
+def _write(proposal: Proposal, data: ProposalData) -> list[CoSubmitter]:
+    """Copy ``data`` onto ``proposal`` (saved) and its relations; return new co-submitters."""
+    proposal.lead_organisation = data.lead_organisation
+    proposal.contact_name = data.contact_name.strip()
+    proposal.contact_email = data.contact_email.strip()
+    proposal.title = data.title.strip()
+    proposal.description = data.description.strip()
+    proposal.language = data.language
+    proposal.interpretation = sorted(set(data.interpretation))
+    proposal.preferred_months = sorted({int(m) for m in data.preferred_months})
+    proposal.unavailable_dates = data.unavailable_dates.strip()
+    codes = {c.upper() for c in data.countries}
+    proposal.includes_pathfinder = bool(codes & pathfinder_codes())
+    proposal.save()
+    proposal.outcomes.set(data.outcomes)
+    proposal.themes.set(data.themes)
+    proposal.sectors.set(data.sectors)
+    proposal.countries.set(Country.objects.filter(pk__in=codes))
+    _write_speakers(proposal, data.speakers)
+    return _write_co_submitters(proposal, data)
+
+
+def _write_speakers(proposal: Proposal, speakers: list[SpeakerData]) -> None:
+    """Speakers in the order given; existing rows are updated in place, extra ones removed."""
+    wanted = [s for s in speakers if s.name.strip()]
+    existing = list(proposal.speakers.order_by("order", "id"))
+    for order, entry in enumerate(wanted):
+        values = {
+            "name": entry.name.strip(),
+            "organisation": entry.organisation.strip(),
+            "role": entry.role.strip(),
+            "email": entry.email.strip(),
+            "gender": entry.gender,
+            "order": order,
+        }
+        if order < len(existing):
+            speaker = existing[order]
+            for key, value in values.items():
+                setattr(speaker, key, value)
+            speaker.save()
+        else:
+            Speaker.objects.create(proposal=proposal, **values)
+    Speaker.objects.filter(pk__in=[s.pk for s in existing[len(wanted) :]]).delete()
+
+
+def _write_co_submitters(proposal: Proposal, data: ProposalData) -> list[CoSubmitter]:
+    """Keep the rows of organisations still listed (with their decisions), add new ones."""
+    wanted = {o.pk: o for o in data.co_organisations if o.pk != proposal.lead_organisation_id}
+    rows = list(proposal.co_submitters.all())
+    listed = {co.organisation_id: co for co in rows if co.organisation_id}
+    CoSubmitter.objects.filter(
+        pk__in=[co.pk for org_id, co in listed.items() if org_id not in wanted]
+    ).delete()
+    confirm_needed = proposal.call.co_submitters_must_confirm
+    new = []
+    for org_id, organisation in wanted.items():
+        if org_id not in listed:
+            new.append(
+                CoSubmitter.objects.create(
+                    proposal=proposal,
+                    organisation=organisation,
+                    status=(
+                        CoSubmitter.Status.PENDING
+                        if confirm_needed
+                        else CoSubmitter.Status.CONFIRMED
+                    ),
+                )
+            )
+    names = _unlisted_names(data.unlisted_organisations)
+    unlisted = {co.unlisted_name.casefold(): co for co in rows if not co.organisation_id}
+    keep = {name.casefold() for name in names}
+    CoSubmitter.objects.filter(
+        pk__in=[co.pk for key, co in unlisted.items() if key not in keep]
+    ).delete()
+    for name in names:
+        if name.casefold() not in unlisted:
+            CoSubmitter.objects.create(
+                proposal=proposal, unlisted_name=name, status=CoSubmitter.Status.UNLISTED
+            )
+    return new
+
+
+# --- Create, save, withdraw -----------------------------------------------------------------
+
+
+def create_draft(
+    *,
+    actor: User,
+    call: Call,
+    data: ProposalData,
+    creation_token: uuid.UUID | None = None,
+    submit: bool = False,
+) -> Saved:
+    """Create a proposal to ``call`` led by ``data.lead_organisation`` (one of the actor's
+    eligible organisations); submit it at once when ``submit``.
+
+    A second post of the same form (same ``creation_token``, a double click) does not create a
+    second proposal: it saves onto the first as an edit from version 1 would.
+
+    Raises NotAllowed, DeadlinePassed, Incomplete (when submitting), StaleVersion.
+    Side effects: Proposal, its relations, Speaker and CoSubmitter rows; audit entry
+    "proposals.create" (and "proposals.submit"); when submitted, the e-mails of ``save_proposal``.
+    """
+    with transaction.atomic():
+        if creation_token is not None:
+            existing = _by_token(creation_token)
+            if existing is not None:
+                return _save_locked(
+                    actor=actor, proposal=existing, expected_version=1, data=data, submit=submit
+                )
+        if (
+            not access.eligible_lead_organisations(actor, call)
+            .filter(pk=data.lead_organisation.pk)
+            .exists()
+        ):
+            raise NotAllowed
+        _check_open(call)
+        if submit:
+            problems = submission_problems(call=call, data=data)
+            if problems:
+                raise Incomplete(problems)
+        try:
+            with transaction.atomic():
+                proposal = Proposal.objects.create(
+                    call=call,
+                    created_by=actor,
+                    lead_organisation=data.lead_organisation,
+                    contact_name=data.contact_name.strip(),
+                    contact_email=data.contact_email.strip(),
+                    creation_token=creation_token,
+                )
+        except IntegrityError:
+            # Another request with the same token committed first (PostgreSQL).
+            existing = _by_token(creation_token)
+            if existing is None:
+                raise
+            return _save_locked(
+                actor=actor, proposal=existing, expected_version=1, data=data, submit=submit
+            )
+        _write(proposal, data)
+        audit.record(
+            actor=actor,
+            action="proposals.create",
+            subject=proposal,
+            summary=f"Draft proposal created for {call}",
+            changes=_changes({}, _readable(proposal)),
+        )
+        if submit:
+            _submit(actor=actor, proposal=proposal, before=_readable(proposal), first=True)
+            return Saved(proposal, True, True)
+        return Saved(proposal, True, False)
+
+
+def _by_token(token: uuid.UUID) -> Proposal | None:
+    return (
+        Proposal.objects.select_for_update()
+        .select_related("call", "lead_organisation")
+        .filter(creation_token=token)
+        .first()
+    )
+
+
+def save_proposal(
+    *,
+    actor: User,
+    proposal: Proposal,
+    expected_version: int,
+    data: ProposalData,
+    submit: bool,
+) -> Saved:
+    """Save an edit of ``proposal`` made from ``expected_version``; submit it when ``submit``.
+
+    A submitted proposal stays submitted (a resubmission) and must stay complete. A post from
+    an older version is refused (StaleVersion) unless it says exactly what is saved (a double
+    click), in which case nothing changes. ``includes_pathfinder`` is recomputed.
+
+    Raises NotAllowed, StaleVersion, DeadlinePassed, Incomplete.
+    Side effects: the Proposal row (version + 1) and its relations, Speaker and CoSubmitter
+    rows; audit entry "proposals.save", "proposals.submit" or "proposals.resubmit" with the
+    changed fields; when submitted: a confirmation e-mail to the contact with a copy of the
+    proposal, an invitation to each verified contact of every co-submitting organisation not
+    yet invited, and a reminder task three days later.
+    """
+    with transaction.atomic():
+        locked = (
+            Proposal.objects.select_for_update()
+            .select_related("call", "lead_organisation")
+            .get(pk=proposal.pk)
+        )
+        result = _save_locked(
+            actor=actor,
+            proposal=locked,
+            expected_version=expected_version,
+            data=data,
+            submit=submit,
+        )
+    _refresh(proposal, result.proposal)
+    return result
+
+
+def _refresh(target: Proposal, source: Proposal) -> None:
+    for name in ("status", "version", "submitted_at", "withdrawn_at", "updated_at"):
+        setattr(target, name, getattr(source, name))
+
+
+def _save_locked(
+    *, actor: User, proposal: Proposal, expected_version: int, data: ProposalData, submit: bool
+) -> Saved:
+    if not access.can_edit(actor, proposal):
+        raise NotAllowed
+    lead_changed = data.lead_organisation.pk != proposal.lead_organisation_id
+    if (
+        lead_changed
+        and not access.eligible_lead_organisations(actor, proposal.call)
+        .filter(pk=data.lead_organisation.pk)
+        .exists()
+    ):
+        raise NotAllowed
+    identical = _snapshot(proposal) == _snapshot_of(data, data.lead_organisation.pk)
+    if proposal.version != expected_version and not identical:
+        raise StaleVersion(proposal)
+    submitted = proposal.status == Proposal.Status.SUBMITTED
+    target = Proposal.Status.SUBMITTED if (submit or submitted) else Proposal.Status.DRAFT
+    if identical and proposal.status == target:
+        return Saved(proposal, False, False)
+    _check_open(proposal.call)
+    if target == Proposal.Status.SUBMITTED:
+        problems = submission_problems(call=proposal.call, data=data)
+        if problems:
+            raise Incomplete(problems)
+    before = _readable(proposal)
+    proposal.version += 1
+    _write(proposal, data)
+    if target == Proposal.Status.SUBMITTED:
+        _submit(actor=actor, proposal=proposal, before=before, first=not submitted)
+        return Saved(proposal, True, not submitted)
+    proposal.status = Proposal.Status.DRAFT
+    proposal.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        action="proposals.save",
+        subject=proposal,
+        summary=f"Draft saved (version {proposal.version})",
+        changes=_changes(before, _readable(proposal)),
+    )
+    return Saved(proposal, True, False)
+
+
+def _submit(*, actor: User, proposal: Proposal, before: dict, first: bool) -> None:
+    now = timezone.now()
+    proposal.status = Proposal.Status.SUBMITTED
+    proposal.submitted_at = now
+    proposal.withdrawn_at = None
+    proposal.save(update_fields=["status", "submitted_at", "withdrawn_at"])
+    invited = _invite_co_submitters(proposal=proposal, now=now)
+    audit.record(
+        actor=actor,
+        action="proposals.submit" if first else "proposals.resubmit",
+        subject=proposal,
+        summary=(
+            f"Proposal submitted (version {proposal.version})"
+            if first
+            else f"Proposal resubmitted (version {proposal.version})"
+        ),
+        changes=_changes(before, _readable(proposal)),
+    )
+    _send_confirmation(actor=actor, proposal=proposal, first=first)
+    if invited:
+        transaction.on_commit(lambda: enqueue_reminders(at=now + REMINDER_AFTER))
+
+
+def withdraw(*, actor: User, proposal: Proposal, expected_version: int) -> Proposal:
+    """Withdraw ``proposal`` from the call (it can be submitted again before the deadline).
+
+    Raises NotAllowed, StaleVersion, DeadlinePassed.
+    Side effects: status withdrawn, withdrawn_at, version + 1; audit entry "proposals.withdraw".
+    A second withdrawal of a withdrawn proposal changes nothing.
+    """
+    with transaction.atomic():
+        locked = (
+            Proposal.objects.select_for_update()
+            .select_related("call", "lead_organisation")
+            .get(pk=proposal.pk)
+        )
+        if not access.can_edit(actor, locked):
+            raise NotAllowed
+        if locked.status == Proposal.Status.WITHDRAWN:
+            _refresh(proposal, locked)
+            return locked
+        if locked.version != expected_version:
+            raise StaleVersion(locked)
+        _check_open(locked.call)
+        before = locked.status
+        locked.status = Proposal.Status.WITHDRAWN
+        locked.withdrawn_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["status", "withdrawn_at", "version", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="proposals.withdraw",
+            subject=locked,
+            summary="Proposal withdrawn",
+            changes={"status": [before, locked.status]},
+        )
+    _refresh(proposal, locked)
+    return locked
+
+
+# --- Co-submitting organisations ------------------------------------------------------------
+
+
+def verified_contacts(organisation: Organisation):
+    return User.objects.filter(
+        is_active=True,
+        affiliations__organisation=organisation,
+        affiliations__status=Affiliation.Status.VERIFIED,
+    ).distinct()
+
+
+def _invite_co_submitters(*, proposal: Proposal, now: datetime) -> list[CoSubmitter]:
+    """Ask every verified contact of each co-submitting organisation not yet asked."""
+    invited = []
+    rows = proposal.co_submitters.filter(
+        organisation__isnull=False, status=CoSubmitter.Status.PENDING, invited_at__isnull=True
+    ).select_related("organisation")
+    for co in rows:
+        for contact in verified_contacts(co.organisation):
+            _email(
+                to=contact,
+                prefix="proposals/email/invitation",
+                proposal=proposal,
+                kind="proposals.invitation",
+                extra={"co_submitter": co, "recipient": contact},
+            )
+        co.invited_at = now
+        co.save(update_fields=["invited_at"])
+        invited.append(co)
+    return invited
+
+
+def decide_participation(*, actor: User, co_submitter: CoSubmitter, confirm: bool) -> CoSubmitter:
+    """A verified contact of the co-submitting organisation confirms or declines taking part.
+
+    A decision can be changed while the proposal is submitted and the call open.
+    Raises NotAllowed, NotWaiting, DeadlinePassed.
+    Side effects: the CoSubmitter's status, decided_at, decided_by; audit entry
+    "proposals.participation"; an e-mail to the proposal's contact.
+    """
+    with transaction.atomic():
+        co = (
+            CoSubmitter.objects.select_for_update()
+            .select_related("proposal", "proposal__call", "organisation")
+            .get(pk=co_submitter.pk)
+        )
+        if (
+            not co.organisation_id
+            or not access.organisations_of(actor).filter(pk=co.organisation_id).exists()
+        ):
+            raise NotAllowed
+        if co.proposal.status != Proposal.Status.SUBMITTED or co.status not in (
+            CoSubmitter.Status.PENDING,
+            CoSubmitter.Status.CONFIRMED,
+            CoSubmitter.Status.DECLINED,
+        ):
+            raise NotWaiting
+        _check_open(co.proposal.call)
+        new_status = CoSubmitter.Status.CONFIRMED if confirm else CoSubmitter.Status.DECLINED
+        before = co.status
+        co.status = new_status
+        co.decided_at = timezone.now()
+        co.decided_by = actor
+        co.save(update_fields=["status", "decided_at", "decided_by"])
+        audit.record(
+            actor=actor,
+            action="proposals.participation",
+            subject=co.proposal,
+            summary=f"{co.organisation} {new_status}",
+            changes={f"co_submitter:{co.organisation}": [before, new_status]},
+        )
+        if before != new_status:
+            proposal = co.proposal
+            _email(
+                to=_contact_user(proposal) or proposal.contact_email,
+                prefix="proposals/email/decision",
+                proposal=proposal,
+                kind="proposals.decision",
+                extra={"co_submitter": co, "decided_by": actor},
+                fallback_language=language_of(proposal.created_by),
+            )
+    co_submitter.status, co_submitter.decided_at = co.status, co.decided_at
+    return co
+
+
+def send_participation_reminders(*, now: datetime | None = None) -> int:
+    """Remind the contacts of co-submitting organisations still pending three days after the
+    invitation, once. Returns how many organisations were reminded.
+
+    Side effects: one e-mail per verified contact of each such organisation; CoSubmitter
+    ``reminded_at``; one audit entry "proposals.reminders" when any were sent.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = (
+            CoSubmitter.objects.select_for_update()
+            .filter(
+                status=CoSubmitter.Status.PENDING,
+                organisation__isnull=False,
+                invited_at__lte=now - REMINDER_AFTER,
+                reminded_at__isnull=True,
+                proposal__status=Proposal.Status.SUBMITTED,
+            )
+            .select_related("proposal", "proposal__call", "organisation")
+        )
+        reminded = []
+        for co in due:
+            if not co.proposal.call.is_open_at(now):
+                continue
+            for contact in verified_contacts(co.organisation):
+                _email(
+                    to=contact,
+                    prefix="proposals/email/reminder",
+                    proposal=co.proposal,
+                    kind="proposals.reminder",
+                    extra={"co_submitter": co, "recipient": contact},
+                )
+            co.reminded_at = now
+            co.save(update_fields=["reminded_at"])
+            reminded.append(co)
+        if reminded:
+            audit.record(
+                actor=None,
+                action="proposals.reminders",
+                summary=f"Participation reminders sent to {len(reminded)} organisation(s)",
+                changes={"co_submitters": [str(co.pk) for co in reminded]},
+            )
+    return len(reminded)
+
+
+def enqueue_reminders(*, at: datetime) -> bool:
+    """Run ``send_participation_reminders`` at ``at`` through the task backend; False when the
+    backend cannot defer (then the ``send_participation_reminders`` command does it)."""
+    from .tasks import send_participation_reminders as task
+
+    if not task.get_backend().supports_defer:
+        log.info("Task backend cannot defer; run `deepdive send_participation_reminders`.")
+        return False
+    task.using(run_after=at).enqueue()
+    return True
+
+
+# --- E-mails --------------------------------------------------------------------------------
+
+
+def _contact_user(proposal: Proposal) -> User | None:
+    return User.objects.filter(email__iexact=proposal.contact_email).first()
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _email(
+    *,
+    to: User | str,
+    prefix: str,
+    proposal: Proposal,
+    kind: str,
+    extra: dict | None = None,
+    fallback_language: str | None = None,
+) -> None:
+    if isinstance(to, User):
+        address, language = to.email, language_of(to)
+    else:
+        address, language = to, fallback_language or settings.LANGUAGE_CODE
+    queue_templated_email(
+        to=address,
+        template_prefix=prefix,
+        context={
+            "proposal": proposal,
+            "call": proposal.call,
+            "speakers": list(proposal.speakers.all()),
+            "co_submitters": list(proposal.co_submitters.select_related("organisation")),
+            "view_url": _absolute(reverse("proposals:view", kwargs={"pk": proposal.pk})),
+            "edit_url": _absolute(reverse("proposals:edit", kwargs={"pk": proposal.pk})),
+            "take_part_url": _absolute(reverse("proposals:take_part", kwargs={"pk": proposal.pk})),
+            **(extra or {}),
+        },
+        language=language,
+        kind=kind,
+        related=proposal,
+    )
+
+
+def _send_confirmation(*, actor: User, proposal: Proposal, first: bool) -> None:
+    """The copy of the proposal to its contact, in their language (the submitter's when the
+    contact has no account)."""
+    _email(
+        to=_contact_user(proposal) or proposal.contact_email,
+        prefix="proposals/email/confirmation",
+        proposal=proposal,
+        kind="proposals.confirmation",
+        extra={"first": first},
+        fallback_language=language_of(actor),
+    )
+
+
+# --- Directory merges -----------------------------------------------------------------------
 
 
 def move_to_merged_organisation(source: Organisation, target: Organisation) -> None:

@@ -140,6 +140,9 @@ class Call(Translated):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("series:call", kwargs={"slug": self.series.slug, "call_slug": self.slug})
+
     def is_open_at(self, moment) -> bool:
         """Open from ``opens_at`` inclusive to ``closes_at`` exclusive, to the microsecond."""
         return self.opens_at <= moment < self.closes_at

@@ -1,0 +1,332 @@
+"""Why each proposal is in or out of the selection (``deepdive select``).
+
+Selected: what it brings (score, joint and Pathfinder bonuses, org types and regions only it
+covers, the quotas it helps meet). Left out: the answer is re-solved with it forced in, and the
+sentence says what that would cost (objective, quota places) or which hard rules forbid it.
+That is done for every left-out proposal when there are at most ``EXACT_EXPLAIN_LIMIT`` (time
+limit permitting); beyond, for the most valuable first until ``EXPLAIN_BUDGET_SECONDS`` (or a
+quarter of the time limit) is spent. The others get a cheaper bound, said to be one: the best
+single swap with a selected proposal bounds from above the objective lost by forcing it in.
+When the main answer is not proven optimal, only the cheap bound is used.
+"""
+
+from __future__ import annotations
+
+import time
+
+from .select import Explanation, SelectResult
+from .select_model import RULE_NAMES, Data, Lex, feasible, lexicographic
+
+EXACT_EXPLAIN_LIMIT = 60
+# Beyond that many left-out proposals, exact re-solves stop after this long (and after a
+# quarter of the time limit); the rest get the single-swap bound.
+EXPLAIN_BUDGET_SECONDS = 15.0
+# Time one forced-in re-solve may take before the cheaper bound is used for that proposal.
+FORCED_SOLVE_SECONDS = 10.0
+
+_WHAT = {
+    "max_per_organisation": "organisation",
+    "max_per_lead_org_type": "lead organisation type",
+    "max_per_region": "region",
+}
+
+
+def fmt(x: float) -> str:
+    digits = 4 if abs(x) >= 0.01 else 6
+    text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _list(items) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def explain_unsolved(data: Data, why: str) -> dict[str, Explanation]:
+    include, exclude = set(data.include), set(data.exclude)
+    out = {}
+    for i, pid in enumerate(data.ids):
+        if i in exclude and i in include:
+            sentence = f"Both included and excluded by the rules; no selection was made: {why}."
+        elif i in exclude:
+            sentence = f"Excluded by the rules; no selection was made: {why}."
+        elif i in include:
+            sentence = f"Included by the rules, but no selection was made: {why}."
+        else:
+            sentence = f"Not selected: no selection was made: {why}."
+        out[pid] = Explanation(pid, False, "no_solution", sentence, None, False, None)
+    return out
+
+
+def explain(data: Data, result: SelectResult, main: Lex, proven: bool) -> dict[str, Explanation]:
+    problem = data.problem
+    chosen = [i for i, on in enumerate(main.chosen) if on]
+    in_set = set(chosen)
+    tolerance = 2 * data.rounding + 1e-9
+    exclude = set(data.exclude)
+    left_out = [i for i in range(data.n) if i not in in_set and i not in exclude]
+    # Which left-out proposals get an exact re-solve: all of them up to EXACT_EXPLAIN_LIMIT
+    # (as long as the time limit allows); beyond, the most valuable first, within a budget.
+    if not proven:
+        exact_until = time.monotonic()
+    elif len(left_out) <= EXACT_EXPLAIN_LIMIT:
+        exact_until = data.deadline
+    else:
+        budget = min(EXPLAIN_BUDGET_SECONDS, 0.25 * problem.time_limit_seconds)
+        exact_until = min(data.deadline, time.monotonic() + budget)
+        left_out.sort(key=lambda i: -data.values[i])
+    answers: dict[int, Explanation] = {}
+    for i in left_out:
+        answer = None
+        if exact_until - time.monotonic() > 0.05:
+            seconds = min(FORCED_SOLVE_SECONDS, exact_until - time.monotonic())
+            answer = _forced_exact(data, result, chosen, i, tolerance, seconds)
+        if answer is None:
+            answer = _forced_swap(data, result, chosen, i, tolerance, proven)
+        answers[i] = answer
+    out: dict[str, Explanation] = {}
+    for i, p in enumerate(problem.proposals):
+        if i in in_set:
+            out[p.id] = _selected(data, chosen, i)
+        elif i in exclude:
+            out[p.id] = Explanation(p.id, False, "excluded", "Excluded by the rules.", None, True)
+        else:
+            out[p.id] = answers[i]
+    return out
+
+
+def _selected(data: Data, chosen: list[int], i: int) -> Explanation:
+    problem = data.problem
+    p = problem.proposals[i]
+    w = problem.weights
+    parts = [f"score {fmt(p.score)}"]
+    if p.joint and w.joint:
+        parts.append(f"joint proposal (+{fmt(w.joint)})")
+    if p.pathfinder and w.pathfinder:
+        parts.append(f"Pathfinder (+{fmt(w.pathfinder)})")
+    others = [problem.proposals[j] for j in chosen if j != i]
+    if w.org_type_coverage:
+        alone = [t for t in dict.fromkeys(p.org_types) if all(t not in q.org_types for q in others)]
+        if alone:
+            gain = fmt(w.org_type_coverage * len(alone))
+            parts.append(
+                f"only one to cover the org type{'s' if len(alone) > 1 else ''} "
+                f"{_list(alone)} (+{gain})"
+            )
+    if w.region_coverage:
+        alone = [r for r in dict.fromkeys(p.regions) if all(r not in q.regions for q in others)]
+        if alone:
+            gain = fmt(w.region_coverage * len(alone))
+            parts.append(f"covers {_list(alone)} (+{gain})")
+    ids = {problem.proposals[j].id for j in chosen}
+    helps = []
+    for name, minimum, meets in problem.quotas():
+        if minimum > 0 and p.id in meets and len(ids & meets) <= minimum:
+            helps.append(f"{name} (needs {minimum})")
+    if helps:
+        parts.append("counts towards " + _list(helps))
+    included = i in set(data.include)
+    head = "Selected (included by the rules)" if included else "Selected"
+    return Explanation(
+        p.id,
+        True,
+        "included" if included else "selected",
+        f"{head}: {', '.join(parts)}.",
+        0.0,
+        True,
+        0,
+    )
+
+
+def _blocking(data: Data, chosen: list[int], i: int, among: set[int] | None = None) -> list[str]:
+    """What adding proposal i to ``among`` (default: the chosen set) would break, in words."""
+    pool = set(chosen) if among is None else among
+    out = []
+    for name in ("max_per_organisation", "max_per_lead_org_type", "max_per_region"):
+        cap = data.caps[name]
+        if name not in data.active or cap is None:
+            continue
+        for key, members in data.groups[name].items():
+            if i not in members:
+                continue
+            inside = [data.ids[j] for j in members if j in pool]
+            if len(inside) >= cap:
+                out.append(f"{name} ({key} already in {_list(inside)})")
+    return out
+
+
+def _forced_exact(data: Data, result, chosen, i, tolerance, seconds) -> Explanation | None:
+    problem = data.problem
+    pid = data.ids[i]
+    started = time.monotonic()
+    lex = lexicographic(data, data.active, seconds, forced=(i,), try_short=result.shortfall)
+    if lex.state == "infeasible":
+        return _cannot_fit(data, chosen, i, seconds - (time.monotonic() - started))
+    if lex.state != "ok" or not (lex.short_proven and lex.obj_proven):
+        return None
+    ids = [data.ids[j] for j, on in enumerate(lex.chosen) if on]
+    forced_obj = problem.objective(ids)
+    forced_short = problem.shortfall(ids)
+    extra = forced_short - result.shortfall
+    loss = result.objective - forced_obj
+    dropped = [q for q in result.selected if q not in set(ids)]
+    swap = f"dropping {_list(dropped)}" if dropped else "adding it"
+    if extra > 0:
+        return Explanation(
+            pid,
+            False,
+            "quota_cost",
+            f"Not selected: any selection with it falls further short of the quotas "
+            f"({forced_short} short instead of {result.shortfall}; best such selection, "
+            f"{swap}, has objective {fmt(forced_obj)}).",
+            loss,
+            True,
+            extra,
+        )
+    if loss > tolerance:
+        return Explanation(
+            pid,
+            False,
+            "lower_objective",
+            f"Not selected: forcing it in would lower the objective by {fmt(loss)} "
+            f"(best selection with it, {swap}: {fmt(forced_obj)} instead of "
+            f"{fmt(result.objective)}).",
+            loss,
+            True,
+            0,
+        )
+    return Explanation(
+        pid,
+        False,
+        "tie",
+        f"Not selected, but a tie: a selection with it, {swap}, is as good "
+        f"(objective {fmt(forced_obj)}); the solver kept the other.",
+        0.0,
+        True,
+        0,
+    )
+
+
+def _cannot_fit(data: Data, chosen, i, seconds) -> Explanation:
+    pid = data.ids[i]
+    include = set(data.include)
+    target = data.target(data.active)
+    if "include" in data.active:
+        clash = _blocking(data, chosen, i, among=include)
+        if clash:
+            sentence = (
+                f"Not selected: it cannot join the included proposals without breaking "
+                f"{_list(clash)}."
+            )
+            return Explanation(pid, False, "cannot_fit", sentence, None, True, None)
+        if len(include) >= target:
+            sentence = f"Not selected: all {target} seats go to proposals included by the rules."
+            return Explanation(pid, False, "cannot_fit", sentence, None, True, None)
+    # One minimal set of rule groups that forbids it (deletion: drop each group if the rest
+    # still forbid it; seats is tried last so it stays in when anything else can go).
+    order = [r for r in data.active if r != "seats"] + ["seats"]
+    core = list(data.active)
+    deadline = time.monotonic() + max(0.0, seconds)
+    for rule in order:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        trial = [r for r in core if r != rule]
+        if feasible(data, frozenset(trial), min(left, 5.0), forced=(i,)) is False:
+            core = trial
+    rules = [r for r in RULE_NAMES if r in core]
+    detail = _blocking(data, chosen, i)
+    tail = f"; in this selection it would break {_list(detail)}" if detail else ""
+    sentence = (
+        f"Not selected: no selection with it keeps the hard rules ({', '.join(rules)} cannot "
+        f"all hold with it in {target} seats){tail}."
+    )
+    return Explanation(pid, False, "cannot_fit", sentence, None, True, None)
+
+
+def _forced_swap(data: Data, result, chosen, i, tolerance, proven) -> Explanation:
+    """The cheap bound: the best single swap of i for a selected, not included proposal."""
+    problem = data.problem
+    pid = data.ids[i]
+    include = set(data.include)
+    best = None
+    for q in chosen:
+        if q in include:
+            continue
+        trial = [j for j in chosen if j != q] + [i]
+        if _blocking(data, [], i, among=set(trial) - {i}):
+            continue
+        ids = [data.ids[j] for j in trial]
+        key = (problem.shortfall(ids), -problem.objective(ids))
+        if best is None or key < best[0]:
+            best = (key, q)
+    note = "a bound from the best single swap; not re-solved"
+    if best is None:
+        detail = _blocking(data, chosen, i)
+        if detail:
+            why = f"would break {_list(detail)}"
+        elif not [q for q in chosen if q not in include]:
+            why = "every seat goes to a proposal included by the rules"
+        else:
+            why = "no seat is free"
+        return Explanation(
+            pid,
+            False,
+            "no_swap",
+            f"Not selected: it {why}, and no single swap with a selected proposal keeps the "
+            f"hard rules ({note}).",
+            None,
+            False,
+            None,
+        )
+    (short, neg), q = best
+    swap_obj = -neg
+    extra = short - result.shortfall
+    loss = result.objective - swap_obj
+    other = data.ids[q]
+    if extra < 0 or (extra == 0 and loss < -tolerance):
+        return Explanation(
+            pid,
+            False,
+            "time_limit",
+            f"Not selected, although swapping it for {other} would do better (objective "
+            f"{fmt(swap_obj)}, {short} short): the solver stopped at the time limit first.",
+            loss,
+            False,
+            extra,
+        )
+    if extra > 0:
+        return Explanation(
+            pid,
+            False,
+            "quota_cost",
+            f"Not selected: swapping it for a selected proposal leaves the quotas further short "
+            f"(best swap, for {other}: {short} short instead of {result.shortfall}; {note}).",
+            loss,
+            False,
+            extra,
+        )
+    if loss > tolerance:
+        return Explanation(
+            pid,
+            False,
+            "lower_objective",
+            f"Not selected: forcing it in would lower the objective by at most {fmt(loss)} "
+            f"(swapping it for {other} gives {fmt(swap_obj)} instead of "
+            f"{fmt(result.objective)}; {note}).",
+            loss,
+            False,
+            0,
+        )
+    return Explanation(
+        pid,
+        False,
+        "tie",
+        f"Not selected, but a tie: swapping it for {other} is as good (objective "
+        f"{fmt(swap_obj)}); the solver kept {other}.",
+        0.0,
+        proven,
+        0,
+    )

@@ -1,0 +1,420 @@
+"""The CP-SAT side of ``deepdive select``: the model, the lexicographic solve, the conflicts.
+
+See the docstring of ``select.py`` for the method and the rounding bound.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .select import RULE_NAMES, SelectProblem, SelectResult
+
+MAX_SCALE = 10**6
+# The scaled objective stays below this, far from CP-SAT's int64 limits.
+MAX_SCALED_TOTAL = 10**15
+
+
+class Data:
+    """The problem in index form, with the integer (scaled) objective coefficients."""
+
+    def __init__(self, problem: SelectProblem, deadline: float) -> None:
+        self.problem = problem
+        self.deadline = deadline
+        props = problem.proposals
+        self.n = len(props)
+        self.ids = [p.id for p in props]
+        self.index = {p.id: i for i, p in enumerate(props)}
+        rules, weights = problem.rules, problem.weights
+        self.include = sorted(self.index[pid] for pid in rules.include)
+        self.exclude = sorted(self.index[pid] for pid in rules.exclude)
+        self.active = rules.active()
+        self.values = [problem.value(p) for p in props]
+
+        self.groups: dict[str, dict[str, list[int]]] = {
+            "max_per_organisation": _groups(props, lambda p: p.organisations),
+            "max_per_lead_org_type": _groups(
+                props, lambda p: () if p.lead_org_type is None else (p.lead_org_type,)
+            ),
+            "max_per_region": _groups(props, lambda p: p.regions),
+        }
+        self.caps = {
+            "max_per_organisation": rules.max_per_organisation,
+            "max_per_lead_org_type": rules.max_per_lead_org_type,
+            "max_per_region": rules.max_per_region,
+        }
+        # Coverage only counts when its weight is above 0.
+        self.types = _groups(props, lambda p: p.org_types) if weights.org_type_coverage else {}
+        self.regions = _groups(props, lambda p: p.regions) if weights.region_coverage else {}
+        self.quotas = [
+            (name, minimum, sorted(self.index[pid] for pid in meets))
+            for name, minimum, meets in problem.quotas()
+            if minimum > 0
+        ]
+
+        total = (
+            sum(abs(v) for v in self.values)
+            + weights.org_type_coverage * len(self.types)
+            + weights.region_coverage * len(self.regions)
+        )
+        scale = float(MAX_SCALE)
+        while total * scale > MAX_SCALED_TOTAL:
+            scale /= 10
+        self.scale = scale
+        self.coef = [round(v * scale) for v in self.values]
+        self.type_coef = round(weights.org_type_coverage * scale)
+        self.region_coef = round(weights.region_coverage * scale)
+        terms = problem.target_size() + len(self.types) + len(self.regions)
+        # |real objective - integer objective / scale| <= this, for any selection.
+        self.rounding = terms * 0.5 / scale
+        self.workers = 1 if self.n <= 40 else min(8, max(2, os.cpu_count() or 2))
+
+    def target(self, rules: tuple[str, ...] | frozenset[str]) -> int:
+        available = self.n - (len(self.exclude) if "exclude" in rules else 0)
+        return min(self.problem.seats, available)
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+def _groups(props, keys) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, p in enumerate(props):
+        for key in dict.fromkeys(keys(p)):
+            out.setdefault(key, []).append(i)
+    return out
+
+
+@dataclass
+class Built:
+    model: cp_model.CpModel
+    x: list[cp_model.IntVar]
+    short: cp_model.LinearExprT
+    objective: cp_model.LinearExprT
+
+
+def build(
+    data: Data,
+    rules: tuple[str, ...] | frozenset[str],
+    *,
+    forced: tuple[int, ...] = (),
+) -> Built:
+    """The hard rules named in ``rules`` (and ``forced`` proposals in), shortfall, objective."""
+    m = cp_model.CpModel()
+    x = [m.new_bool_var(f"x{i}") for i in range(data.n)]
+    if "seats" in rules:
+        m.add(sum(x) == data.target(rules))
+    if "include" in rules:
+        for i in data.include:
+            m.add(x[i] == 1)
+    if "exclude" in rules:
+        for i in data.exclude:
+            m.add(x[i] == 0)
+    for name in ("max_per_organisation", "max_per_lead_org_type", "max_per_region"):
+        cap = data.caps[name]
+        if name in rules and cap is not None:
+            for members in data.groups[name].values():
+                if len(members) > cap:
+                    m.add(sum(x[i] for i in members) <= cap)
+    for i in forced:
+        m.add(x[i] == 1)
+    shorts = []
+    for k, (_name, minimum, members) in enumerate(data.quotas):
+        s = m.new_int_var(0, minimum, f"short{k}")
+        m.add(s + sum(x[i] for i in members) >= minimum)
+        shorts.append(s)
+    terms = [c * x[i] for i, c in enumerate(data.coef) if c]
+    for coef, groups in ((data.type_coef, data.types), (data.region_coef, data.regions)):
+        if not coef:
+            continue
+        for k, members in enumerate(groups.values()):
+            y = m.new_bool_var(f"cover{k}")
+            m.add(sum(x[i] for i in members) >= y)
+            terms.append(coef * y)
+    return Built(m, x, sum(shorts), sum(terms))
+
+
+def _run(data: Data, built: Built, seconds: float, hint: list[int] | None = None):
+    if hint is not None:
+        for var, val in zip(built.x, hint, strict=True):
+            built.model.add_hint(var, val)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = data.workers
+    status = solver.solve(built.model)
+    return status, solver
+
+
+def _found(status) -> bool:
+    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+@dataclass
+class Lex:
+    """A lexicographic answer: min shortfall, then max objective."""
+
+    state: str  # "ok" | "infeasible" | "unknown"
+    chosen: list[int] | None = None
+    short: int = 0
+    short_proven: bool = True
+    short_bound: int = 0
+    obj_int: int = 0
+    obj_bound: float = 0.0
+    obj_proven: bool = True
+
+
+def feasible(data: Data, rules, seconds: float, forced: tuple[int, ...] = ()) -> bool | None:
+    """True/False when known, None when the time ran out."""
+    built = build(data, rules, forced=forced)
+    status, _ = _run(data, built, seconds)
+    if _found(status):
+        return True
+    if status == cp_model.INFEASIBLE:
+        return False
+    return None
+
+
+def lexicographic(
+    data: Data,
+    rules,
+    seconds: float,
+    *,
+    forced: tuple[int, ...] = (),
+    hint: list[int] | None = None,
+    try_short: int | None = None,
+) -> Lex:
+    """Two solves: minimise the shortfall, then maximise the objective with it fixed.
+
+    With ``try_short``, first try the second solve directly at that shortfall (when it is the
+    known optimum without ``forced``, one solve usually settles it)."""
+    start = time.monotonic()
+
+    def left() -> float:
+        return seconds - (time.monotonic() - start)
+
+    if try_short is not None or not data.quotas:
+        cap = 0 if not data.quotas else try_short
+        answer = _maximise(data, rules, forced, cap, left(), hint)
+        if answer.state != "infeasible" or not data.quotas:
+            return answer
+        # Infeasible at that shortfall: fall through to the full two solves.
+    built = build(data, rules, forced=forced)
+    built.model.minimize(built.short)
+    status, solver = _run(data, built, left() * 0.5, hint)
+    if status == cp_model.INFEASIBLE:
+        return Lex("infeasible")
+    if not _found(status):
+        return Lex("unknown")
+    short = round(solver.objective_value)
+    chosen = [int(solver.boolean_value(v)) for v in built.x]
+    answer = _maximise(data, rules, forced, short, left(), chosen)
+    if answer.state != "ok":  # cannot happen in theory; keep the first answer
+        obj_int = sum(c for c, on in zip(data.coef, chosen, strict=True) if on)
+        answer = Lex("ok", chosen, short, obj_int=obj_int, obj_bound=math.inf, obj_proven=False)
+    answer.short_proven = status == cp_model.OPTIMAL
+    answer.short_bound = math.ceil(solver.best_objective_bound - 1e-9)
+    return answer
+
+
+def _maximise(data, rules, forced, cap, seconds, hint) -> Lex:
+    built = build(data, rules, forced=forced)
+    if data.quotas:
+        built.model.add(built.short <= cap)
+    built.model.maximize(built.objective)
+    status, solver = _run(data, built, seconds, hint)
+    if status == cp_model.INFEASIBLE:
+        return Lex("infeasible")
+    if not _found(status):
+        return Lex("unknown")
+    chosen = [int(solver.boolean_value(v)) for v in built.x]
+    return Lex(
+        "ok",
+        chosen,
+        short=cap,
+        short_bound=cap,
+        obj_int=round(solver.objective_value),
+        obj_bound=solver.best_objective_bound,
+        obj_proven=status == cp_model.OPTIMAL,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Conflicts
+# ---------------------------------------------------------------------------------------------
+
+
+def minimal_conflicts(data: Data, seconds: float) -> list[tuple[str, ...]]:
+    """All minimal subsets of the active rule groups that cannot hold together.
+
+    Subsets are tried by size; one that contains a conflict already found is skipped, so each
+    infeasible subset met is minimal (its smaller subsets were all feasible)."""
+    start = time.monotonic()
+    active = data.active
+    found: list[tuple[str, ...]] = []
+    for size in range(1, len(active) + 1):
+        for subset in itertools.combinations(active, size):
+            if any(set(c) <= set(subset) for c in found):
+                continue
+            left = seconds - (time.monotonic() - start)
+            if left <= 0:
+                return found
+            if feasible(data, frozenset(subset), min(left, 10.0)) is False:
+                found.append(subset)
+    return found
+
+
+def conflict_sentence(data: Data, conflict: tuple[str, ...], seconds: float) -> str:
+    rules = set(conflict)
+    ids = data.ids
+    if rules == {"include", "exclude"}:
+        both = [ids[i] for i in data.include if i in set(data.exclude)]
+        return f"{_list(both)} {'is' if len(both) == 1 else 'are'} both included and excluded"
+    if "seats" not in rules and "include" in rules and len(rules) == 2:
+        (name,) = rules - {"include"}
+        cap = data.caps[name]
+        what = {
+            "max_per_organisation": "organisation",
+            "max_per_lead_org_type": "lead organisation type",
+            "max_per_region": "region",
+        }[name]
+        for key, members in data.groups[name].items():
+            inside = [ids[i] for i in members if i in set(data.include)]
+            if len(inside) > cap:
+                return f"the included {_list(inside)} share the {what} {key}, but {name} is {cap}"
+    if rules == {"seats", "include"}:
+        seats = data.target(rules)
+        return (
+            f"include lists {len(data.include)} proposals but only "
+            f"{seats} seat{' is' if seats == 1 else 's are'} to be filled"
+        )
+    if "seats" in rules:
+        others = tuple(r for r in conflict if r != "seats")
+        most = _most_selectable(data, others, seconds)
+        need = data.target(rules)
+        named = _rule_list(others)
+        if most is not None:
+            verb = "allows" if len(others) == 1 else "allow"
+            return (
+                f"{named} {verb} at most {most} proposal{'s' if most != 1 else ''}, "
+                f"but {need} seat{'s' if need != 1 else ''} must be filled"
+            )
+        return f"{named} cannot fill {need} seat{'s' if need != 1 else ''}"
+    return f"{_rule_list(conflict)} cannot hold together"
+
+
+def _most_selectable(data: Data, rules, seconds: float) -> int | None:
+    built = build(data, frozenset(rules))
+    built.model.maximize(sum(built.x))
+    status, solver = _run(data, built, seconds)
+    if status == cp_model.OPTIMAL:
+        return round(solver.objective_value)
+    return None
+
+
+def _rule_list(rules) -> str:
+    rules = list(rules)
+    if len(rules) == 1:
+        return f"{rules[0]}"
+    return ", ".join(rules[:-1]) + " and " + rules[-1]
+
+
+def _list(items: list[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole answer
+# ---------------------------------------------------------------------------------------------
+
+
+def solve_problem(problem: SelectProblem) -> SelectResult:
+    from .select_explain import explain, explain_unsolved
+
+    limit = problem.time_limit_seconds
+    started = time.monotonic()
+    data = Data(problem, started + limit)
+    # Keep about a tenth of the time for explanations.
+    main = lexicographic(data, data.active, limit * 0.9)
+
+    if main.state == "infeasible":
+        conflicts = minimal_conflicts(data, max(1.0, data.remaining()))
+        names = [r for r in RULE_NAMES if any(r in c for c in conflicts)]
+        if conflicts:
+            parts = [conflict_sentence(data, c, max(0.5, data.remaining())) for c in conflicts]
+            reason = "The hard rules cannot hold together: " + "; ".join(parts) + "."
+        else:  # the time ran out before any minimal conflict was isolated
+            names = list(data.active)
+            reason = "The hard rules cannot hold together (no smaller conflict found in time)."
+        return SelectResult(
+            status="infeasible",
+            selected=[],
+            objective=None,
+            shortfall=None,
+            short=[],
+            explanations=explain_unsolved(
+                data, f"the hard rules cannot hold together ({', '.join(names)})"
+            ),
+            conflicts=names,
+            reason=reason,
+            scale=data.scale,
+        )
+    if main.state == "unknown":
+        return SelectResult(
+            status="unknown",
+            selected=[],
+            objective=None,
+            shortfall=None,
+            short=[],
+            explanations=explain_unsolved(data, "no selection was found within the time limit"),
+            reason=(
+                f"No selection was found within the time limit of {limit:g} s; "
+                "raise time_limit_seconds."
+            ),
+            scale=data.scale,
+        )
+
+    chosen = {data.ids[i] for i, on in enumerate(main.chosen) if on}
+    selected = [pid for pid in data.ids if pid in chosen]
+    objective = problem.objective(selected)
+    short = problem.short(selected)
+    shortfall = sum(item["missing"] for item in short)
+    proven = main.short_proven and main.obj_proven
+    if proven:
+        status = "optimal" if shortfall == 0 else "quotas_short"
+        gap = None
+    else:
+        # The proven bound of the objective solve holds when the shortfall is proven minimal;
+        # otherwise (or when that solve found nothing) only the bound that ignores every rule:
+        # the best values for the seats plus every org type and region covered.
+        status = "feasible"
+        best = sorted(data.values, reverse=True)[: data.target(data.active)]
+        bound = (
+            math.fsum(v for v in best if v > 0)
+            + problem.weights.org_type_coverage * len(data.types)
+            + problem.weights.region_coverage * len(data.regions)
+        )
+        if main.short_proven and math.isfinite(main.obj_bound):
+            bound = min(bound, main.obj_bound / data.scale + data.rounding)
+        gap = max(0.0, bound - objective)
+    result = SelectResult(
+        status=status,
+        selected=selected,
+        objective=objective,
+        shortfall=shortfall,
+        short=short,
+        explanations={},
+        gap=gap,
+        shortfall_bound=main.short_bound if not proven else None,
+        scale=data.scale,
+        rounding_bound=data.rounding,
+    )
+    result.explanations = explain(data, result, main, proven)
+    return result

@@ -1,0 +1,591 @@
+"""``deepdive timetable``: place the selected webinars in time, maximising audience reach.
+
+The contract is in DESIGN.md ("Contract … Optimisers", **timetable**). This module parses and
+checks the JSON input into plain dataclasses (:func:`parse`), enumerates every candidate start,
+solves on CP-SAT (:func:`solve`) and turns the answer back into JSON (:func:`solve_json`).
+
+Time semantics (all decided here, once):
+
+* Candidate starts are the wall-clock times ``window.start + k·step_minutes`` of each allowed
+  date in the reference zone. A wall time inside the spring daylight-saving gap does not exist
+  and is skipped; one that occurs twice (the autumn repeated hour) is taken once, at its first
+  occurrence (``fold=0``, i.e. the summer-time offset).
+* The end is ``minutes`` of real elapsed time after the start (computed on UTC instants), so a
+  60-minute webinar from 01:30 on the autumn day ends at 02:30 summer time, and one from 02:30
+  (first occurrence) ends at 02:30 winter time.
+* Start and end must fall on the candidate's local date, with start wall time ≥ window.start
+  and end wall time ≤ window.end. Excluded ``[a, b)`` ranges are sets of *wall times* of that
+  date; ending exactly at ``a`` is allowed. On an ordinary day (one UTC offset all day) the
+  webinar passes through the wall times [start, end), so the rules are the plain comparisons
+  ``start ≥ window.start``, ``end ≤ window.end`` and, for each excluded range, not
+  ``start < b and end > a``. On a day with an offset change the wall times the webinar passes
+  through are not one interval, so they are walked minute by minute (offsets are whole
+  minutes) and each must lie in [window.start, window.end) and outside every excluded range:
+  a webinar crossing the autumn change is checked against both copies of the repeated hour
+  (from 02:00 summer time, 60 minutes end at 02:00 winter time but pass through 02:59, so a
+  02:00-02:30 window does not hold it), and the wall times skipped in spring are never passed
+  through (01:30 to 03:30 does not meet an excluded [02:00, 03:00)).
+* Reach follows the contract literally: a zone counts when the local start and local end in
+  that zone are on the same local date, start ≥ audience_hours.start and end ≤
+  audience_hours.end.
+
+Formulation. With ``min_days_between`` ≥ 1 no two webinars share a date, and webinars on
+different dates can never overlap (local dates advance monotonically in real time), so the
+choice of a start *within* a date is independent of the others: each (webinar, date) pair keeps
+only its best candidate (highest reach, earliest on ties) and the model has one Boolean per
+pair, with one at-most-one constraint per window of ``min_days_between`` consecutive days
+starting at an allowed date. With ``min_days_between`` = 0 the model has one Boolean per
+candidate start, and for every distinct start instant an at-most-one over the candidates running
+at that instant (intervals overlap exactly when one contains the other's start). Reaches are
+scaled to integers (×10⁹) for the objective; the reported reaches and total are recomputed in
+floating point from the chosen starts.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from .validation import (
+    InputError,
+    array,
+    clock,
+    day,
+    identifier,
+    number,
+    obj,
+    unique_ids,
+    whole,
+    zone,
+)
+
+SCALE = 10**9  # reach → integer objective coefficient
+DEFAULT_STEP_MINUTES = 30
+DEFAULT_TIME_LIMIT = 60.0
+MINUTE = timedelta(minutes=1)
+
+
+# --------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True)
+class Webinar:
+    id: str
+    minutes: int
+    audience: dict[str, float]  # zone name -> weight >= 0
+    available: tuple[tuple[date, date], ...] | None = None  # None: no restriction
+
+    def allows(self, on: date) -> bool:
+        if self.available is None:
+            return True
+        return any(first <= on <= last for first, last in self.available)
+
+
+@dataclass(frozen=True)
+class Window:
+    start: time
+    end: time
+    exclude: tuple[tuple[time, time], ...] = ()
+
+
+@dataclass(frozen=True)
+class Dates:
+    first: date  # "from"
+    last: date  # "to"
+    weekdays: frozenset[int] = frozenset(range(1, 8))  # ISO, 1 = Monday
+    blackout: frozenset[date] = frozenset()
+
+    def allowed(self) -> list[date]:
+        days, current = [], self.first
+        while current <= self.last:
+            if current.isoweekday() in self.weekdays and current not in self.blackout:
+                days.append(current)
+            current += timedelta(days=1)
+        return days
+
+
+@dataclass(frozen=True)
+class AudienceHours:
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class TimetableProblem:
+    reference_timezone: str
+    dates: Dates
+    window: Window
+    audience_hours: AudienceHours
+    webinars: tuple[Webinar, ...]
+    step_minutes: int = DEFAULT_STEP_MINUTES
+    min_days_between: int = 0
+    time_limit_seconds: float = DEFAULT_TIME_LIMIT
+
+
+# --------------------------------------------------------------------------- output
+
+
+@dataclass
+class TimetableResult:
+    status: str  # "optimal" | "feasible" | "infeasible" | "unknown"
+    timetable: dict[str, datetime] = field(default_factory=dict)  # aware, reference zone
+    reach: dict[str, float] = field(default_factory=dict)
+    total_reach: float = 0.0
+    gap: float | None = None  # with "feasible": proven bound minus total_reach
+    reason: str | None = None  # with "infeasible" (and "unknown")
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": self.status}
+        if self.gap is not None:
+            out["gap"] = self.gap
+        if self.reason is not None:
+            out["reason"] = self.reason
+        out["timetable"] = {key: start.isoformat() for key, start in self.timetable.items()}
+        out["reach"] = dict(self.reach)
+        out["total_reach"] = self.total_reach
+        return out
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _minutes(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def _clock_range(value: Any, where: str, *, allow_equal: bool) -> tuple[time, time]:
+    pair = array(value, where)
+    if len(pair) != 2:
+        raise InputError(f"{where}: expected a pair [start, end] of times HH:MM")
+    start, end = clock(pair[0], f"{where}[0]"), clock(pair[1], f"{where}[1]")
+    _ordered(start, end, where, allow_equal=allow_equal)
+    return start, end
+
+
+def _day_range(value: Any, where: str) -> tuple[date, date]:
+    pair = array(value, where)
+    if len(pair) != 2:
+        raise InputError(f"{where}: expected a pair [from, to] of dates YYYY-MM-DD")
+    first, last = day(pair[0], f"{where}[0]"), day(pair[1], f"{where}[1]")
+    _ordered(first, last, where, allow_equal=True)
+    return first, last
+
+
+def _ordered(start: date | time, end: date | time, where: str, *, allow_equal: bool) -> None:
+    if end < start or (end == start and not allow_equal):
+        expected = "on or after" if allow_equal else "after"
+        raise InputError(
+            f"{where}: a range whose end comes before its start (end {_show(end)} must be "
+            f"{expected} start {_show(start)})"
+        )
+
+
+def _show(value: date | time) -> str:
+    return value.strftime("%H:%M") if isinstance(value, time) else value.isoformat()
+
+
+def parse(data: Any) -> TimetableProblem:
+    """Check the JSON input against the contract; raise InputError naming the key at fault."""
+    top = obj(
+        data,
+        "input",
+        required=("reference_timezone", "dates", "window", "audience_hours", "webinars"),
+        optional=("step_minutes", "min_days_between", "time_limit_seconds"),
+    )
+    reference = zone(top["reference_timezone"], "reference_timezone").key
+
+    raw_dates = obj(
+        top["dates"], "dates", required=("from", "to"), optional=("weekdays", "blackout")
+    )
+    first, last = day(raw_dates["from"], "dates.from"), day(raw_dates["to"], "dates.to")
+    if last < first:
+        raise InputError(
+            f"dates: a range whose end comes before its start "
+            f"(dates.to {last.isoformat()} must be on or after dates.from {first.isoformat()})"
+        )
+    weekdays = frozenset(range(1, 8))
+    if "weekdays" in raw_dates:
+        items = array(raw_dates["weekdays"], "dates.weekdays")
+        seen: list[int] = []
+        for i, item in enumerate(items):
+            where = f"dates.weekdays[{i}]"
+            weekday = whole(item, where, minimum=1)
+            if weekday > 7:
+                raise InputError(
+                    f"{where}: expected an ISO weekday from 1 (Monday) to 7 (Sunday), got {weekday}"
+                )
+            if weekday in seen:
+                raise InputError(f"{where}: weekday {weekday} is listed twice")
+            seen.append(weekday)
+        weekdays = frozenset(seen)
+    blackout: frozenset[date] = frozenset()
+    if "blackout" in raw_dates:
+        items = array(raw_dates["blackout"], "dates.blackout")
+        blackout = frozenset(day(item, f"dates.blackout[{i}]") for i, item in enumerate(items))
+    dates = Dates(first, last, weekdays, blackout)
+
+    raw_window = obj(top["window"], "window", required=("start", "end"), optional=("exclude",))
+    window_start = clock(raw_window["start"], "window.start")
+    window_end = clock(raw_window["end"], "window.end")
+    if window_end <= window_start:
+        raise InputError(
+            f"window: a range whose end comes before its start (window.end "
+            f"{window_end.strftime('%H:%M')} must be after window.start "
+            f"{window_start.strftime('%H:%M')})"
+        )
+    exclude: tuple[tuple[time, time], ...] = ()
+    if "exclude" in raw_window:
+        items = array(raw_window["exclude"], "window.exclude")
+        exclude = tuple(
+            _clock_range(item, f"window.exclude[{i}]", allow_equal=False)
+            for i, item in enumerate(items)
+        )
+    window = Window(window_start, window_end, exclude)
+
+    raw_hours = obj(top["audience_hours"], "audience_hours", required=("start", "end"))
+    hours_start = clock(raw_hours["start"], "audience_hours.start")
+    hours_end = clock(raw_hours["end"], "audience_hours.end")
+    if hours_end < hours_start:
+        raise InputError(
+            f"audience_hours: a range whose end comes before its start (audience_hours.end "
+            f"{hours_end.strftime('%H:%M')} must not be before audience_hours.start "
+            f"{hours_start.strftime('%H:%M')})"
+        )
+
+    step = DEFAULT_STEP_MINUTES
+    if "step_minutes" in top:
+        step = whole(top["step_minutes"], "step_minutes", minimum=1)
+    spacing = 0
+    if "min_days_between" in top:
+        spacing = whole(top["min_days_between"], "min_days_between", minimum=0)
+    limit = DEFAULT_TIME_LIMIT
+    if "time_limit_seconds" in top:
+        limit = number(top["time_limit_seconds"], "time_limit_seconds")
+        if limit <= 0:
+            raise InputError(f"time_limit_seconds: expected a number > 0, got {limit:g}")
+
+    webinars = []
+    for i, item in enumerate(array(top["webinars"], "webinars")):
+        where = f"webinars[{i}]"
+        raw = obj(item, where, required=("id", "minutes", "audience"), optional=("available",))
+        webinar_id = identifier(raw["id"], f"{where}.id")
+        minutes = whole(raw["minutes"], f"{where}.minutes", minimum=1)
+        raw_audience = raw["audience"]
+        if not isinstance(raw_audience, dict):
+            obj(raw_audience, f"{where}.audience")  # raises: expected an object
+        audience: dict[str, float] = {}
+        for name, weight in raw_audience.items():
+            zone(name, f"{where}.audience")  # unknown zone → InputError naming it
+            audience[name] = number(weight, f"{where}.audience[{name!r}]", minimum=0)
+        available = None
+        if "available" in raw:
+            ranges = array(raw["available"], f"{where}.available")
+            available = tuple(
+                _day_range(pair, f"{where}.available[{j}]") for j, pair in enumerate(ranges)
+            )
+        webinars.append(Webinar(webinar_id, minutes, audience, available))
+    unique_ids((w.id for w in webinars), "webinars")
+
+    return TimetableProblem(
+        reference_timezone=reference,
+        dates=dates,
+        window=window,
+        audience_hours=AudienceHours(hours_start, hours_end),
+        webinars=tuple(webinars),
+        step_minutes=step,
+        min_days_between=spacing,
+        time_limit_seconds=limit,
+    )
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible start of one webinar."""
+
+    webinar: int  # index in problem.webinars
+    on: date  # the date in the reference zone
+    start: datetime  # aware, reference zone
+    end: datetime  # aware, reference zone
+    reach: float
+
+    @property
+    def start_key(self) -> int:  # minutes since the epoch (real time)
+        return int(self.start.timestamp()) // 60
+
+    @property
+    def end_key(self) -> int:
+        return int(self.end.timestamp()) // 60
+
+
+def _local_instant(on: date, minute: int, tz: zoneinfo.ZoneInfo) -> datetime | None:
+    """The first occurrence of wall time ``minute`` of ``on`` in ``tz``, None in a DST gap."""
+    naive = datetime.combine(on, time(minute // 60, minute % 60))
+    aware = naive.replace(tzinfo=tz)  # fold=0: the first occurrence of a repeated time
+    back = aware.astimezone(UTC).astimezone(tz)
+    if back.replace(tzinfo=None) != naive:
+        return None
+    return back
+
+
+def _ordinary_day(on: date, tz: zoneinfo.ZoneInfo) -> bool:
+    """True when the zone keeps one UTC offset all through the date."""
+    midnight = datetime.combine(on, time(0)).replace(tzinfo=tz).astimezone(UTC)
+    offsets = {(midnight + timedelta(hours=h)).astimezone(tz).utcoffset() for h in range(25)}
+    offsets.add(midnight.astimezone(tz).utcoffset())
+    return len(offsets) == 1
+
+
+def _passes_outside(
+    start: datetime,
+    end: datetime,
+    on: date,
+    window: tuple[int, int],
+    exclude: tuple[tuple[int, int], ...],
+    ordinary: bool,
+) -> bool:
+    """Whether the webinar [start, end), aware in the reference zone and already known to
+    start and end on ``on`` inside the window, passes through a wall time outside the window
+    or inside an excluded [a, b) (minutes of the day)."""
+    if ordinary:
+        first = start.hour * 60 + start.minute
+        last = end.hour * 60 + end.minute
+        return any(first < b and last > a for a, b in exclude)
+    tz = start.tzinfo
+    instant = start.astimezone(UTC)
+    stop = end.astimezone(UTC)
+    while instant < stop:
+        local = instant.astimezone(tz)
+        minute = local.hour * 60 + local.minute
+        if (
+            local.date() != on
+            or not window[0] <= minute < window[1]
+            or any(a <= minute < b for a, b in exclude)
+        ):
+            return True
+        instant += MINUTE
+    return False
+
+
+class _Reacher:
+    """reach(w, t), with the per-zone test cached on (zone, start, end)."""
+
+    def __init__(self, hours: AudienceHours) -> None:
+        self.hours = hours
+        self.zones: dict[str, zoneinfo.ZoneInfo] = {}
+        # keyed on POSIX timestamps: aware datetimes sharing a tzinfo compare by wall time,
+        # so 02:30 summer time and 02:30 winter time would be equal keys
+        self.cache: dict[tuple[str, float, float], bool] = {}
+
+    def fits(self, name: str, start: datetime, end: datetime) -> bool:
+        key = (name, start.timestamp(), end.timestamp())
+        hit = self.cache.get(key)
+        if hit is None:
+            tz = self.zones.get(name) or self.zones.setdefault(name, zoneinfo.ZoneInfo(name))
+            local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+            hit = (
+                local_start.date() == local_end.date()
+                and local_start.time() >= self.hours.start
+                and local_end.time() <= self.hours.end
+            )
+            self.cache[key] = hit
+        return hit
+
+    def reach(self, webinar: Webinar, start: datetime, end: datetime) -> float:
+        total = sum(webinar.audience.values())
+        if total <= 0:
+            return 0.0
+        reached = sum(
+            weight
+            for name, weight in webinar.audience.items()
+            if weight > 0 and self.fits(name, start, end)
+        )
+        return reached / total
+
+
+def candidates(problem: TimetableProblem) -> list[list[Candidate]]:
+    """Every candidate start of each webinar, in date then time order."""
+    tz = zoneinfo.ZoneInfo(problem.reference_timezone)
+    window = problem.window
+    window_start, window_end = _minutes(window.start), _minutes(window.end)
+    bounds = (window_start, window_end)
+    exclude = tuple((_minutes(a), _minutes(b)) for a, b in window.exclude)
+    reacher = _Reacher(problem.audience_hours)
+    allowed = problem.dates.allowed()
+    ordinary = {on: _ordinary_day(on, tz) for on in allowed}
+    starts = {
+        on: [
+            instant
+            for minute in range(window_start, window_end + 1, problem.step_minutes)
+            if (instant := _local_instant(on, minute, tz)) is not None
+        ]
+        for on in allowed
+    }
+    # (start timestamp, minutes) -> end, or None when that start does not fit
+    fitting: dict[tuple[float, int], datetime | None] = {}
+
+    def fit(on: date, start: datetime, minutes: int) -> datetime | None:
+        key = (start.timestamp(), minutes)
+        if key not in fitting:
+            end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz)
+            ok = (
+                end.date() == on
+                and end.hour * 60 + end.minute <= window_end
+                and not _passes_outside(start, end, on, bounds, exclude, ordinary[on])
+            )
+            fitting[key] = end if ok else None
+        return fitting[key]
+
+    result: list[list[Candidate]] = []
+    for index, webinar in enumerate(problem.webinars):
+        mine: list[Candidate] = []
+        for on in allowed:
+            if not webinar.allows(on):
+                continue
+            for start in starts[on]:
+                end = fit(on, start, webinar.minutes)
+                if end is not None:
+                    mine.append(
+                        Candidate(index, on, start, end, reacher.reach(webinar, start, end))
+                    )
+        result.append(mine)
+    return result
+
+
+# --------------------------------------------------------------------------- solving
+
+
+def _why_no_start(problem: TimetableProblem, webinar: Webinar) -> str:
+    allowed = [on for on in problem.dates.allowed() if webinar.allows(on)]
+    if not allowed:
+        if webinar.available is not None:
+            return (
+                f"{webinar.id!r} has no allowed date (its 'available' ranges leave none of "
+                f"the dates, weekdays and blackout allow)"
+            )
+        return f"{webinar.id!r} has no allowed date (dates, weekdays and blackout leave none)"
+    return (
+        f"{webinar.id!r} has no start on its {len(allowed)} allowed date(s) where its "
+        f"{webinar.minutes} minutes fit in the window outside the excluded times"
+    )
+
+
+def solve(problem: TimetableProblem) -> TimetableResult:
+    """Maximise Σ reach under the contract's rules, on CP-SAT."""
+    per_webinar = candidates(problem)
+    webinars = problem.webinars
+    missing = [w for w, mine in zip(webinars, per_webinar, strict=True) if not mine]
+    if missing:
+        names = ", ".join(repr(w.id) for w in missing)
+        details = "; ".join(_why_no_start(problem, w) for w in missing)
+        return TimetableResult(
+            status="infeasible",
+            reason=f"no candidate start for webinar(s) {names}: {details}",
+        )
+    if not webinars:
+        return TimetableResult(status="optimal")
+
+    model = cp_model.CpModel()
+    spacing = problem.min_days_between
+    # chosen[i]: (Boolean, candidate) pairs of webinar i
+    chosen: list[list[tuple[cp_model.IntVar, Candidate]]] = []
+    if spacing >= 1:
+        # One Boolean per (webinar, date): the best candidate of that date.
+        by_date: dict[date, list[cp_model.IntVar]] = {}
+        for i, mine in enumerate(per_webinar):
+            best: dict[date, Candidate] = {}
+            for cand in mine:  # in time order: ties keep the earliest
+                if cand.on not in best or cand.reach > best[cand.on].reach:
+                    best[cand.on] = cand
+            pairs = []
+            for on, cand in best.items():
+                var = model.new_bool_var(f"w{i}_{on.isoformat()}")
+                pairs.append((var, cand))
+                by_date.setdefault(on, []).append(var)
+            chosen.append(pairs)
+        days = sorted(by_date)
+        for k, first in enumerate(days):
+            limit = first + timedelta(days=spacing - 1)
+            group: list[cp_model.IntVar] = []
+            for on in days[k:]:
+                if on > limit:
+                    break
+                group.extend(by_date[on])
+            if len(group) > 1:
+                model.add_at_most_one(group)
+    else:
+        # One Boolean per candidate; at most one webinar running at each start instant of a
+        # date (webinars on different dates never overlap).
+        runs: dict[date, list[tuple[cp_model.IntVar, int, Candidate]]] = {}
+        for i, mine in enumerate(per_webinar):
+            pairs = []
+            for j, cand in enumerate(mine):
+                var = model.new_bool_var(f"w{i}_c{j}")
+                pairs.append((var, cand))
+                runs.setdefault(cand.on, []).append((var, i, cand))
+            chosen.append(pairs)
+        for on_date in runs.values():
+            points = sorted({cand.start_key for _, _, cand in on_date})
+            groups: list[list[tuple[cp_model.IntVar, int]]] = [[] for _ in points]
+            for var, i, cand in on_date:
+                k = bisect_left(points, cand.start_key)
+                while k < len(points) and points[k] < cand.end_key:
+                    groups[k].append((var, i))
+                    k += 1
+            for group in groups:
+                if len({i for _, i in group}) > 1:
+                    model.add_at_most_one(var for var, _ in group)
+    for pairs in chosen:
+        model.add_exactly_one(var for var, _ in pairs)
+    model.maximize(sum(round(cand.reach * SCALE) * var for pairs in chosen for var, cand in pairs))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = problem.time_limit_seconds
+    solver.parameters.random_seed = 0
+    status = solver.solve(model)
+    if status == cp_model.INFEASIBLE:
+        return TimetableResult(status="infeasible", reason=_why_infeasible(problem))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return TimetableResult(
+            status="unknown",
+            reason=(
+                f"the solver found no timetable within time_limit_seconds = "
+                f"{problem.time_limit_seconds:g}; allow more time"
+            ),
+        )
+
+    result = TimetableResult(status="optimal" if status == cp_model.OPTIMAL else "feasible")
+    for webinar, pairs in zip(webinars, chosen, strict=True):
+        cand = next(cand for var, cand in pairs if solver.boolean_value(var))
+        result.timetable[webinar.id] = cand.start
+        result.reach[webinar.id] = cand.reach
+    result.total_reach = sum(result.reach.values())
+    if result.status == "feasible":
+        bound = solver.best_objective_bound / SCALE
+        result.gap = max(0.0, bound - result.total_reach)
+    return result
+
+
+def _why_infeasible(problem: TimetableProblem) -> str:
+    count = len(problem.webinars)
+    if problem.min_days_between >= 1:
+        return (
+            f"the {count} webinars cannot all be placed on their allowed dates at least "
+            f"min_days_between = {problem.min_days_between} day(s) apart"
+        )
+    return (
+        f"the {count} webinars cannot all be placed at their candidate starts without two "
+        f"of them overlapping"
+    )
+
+
+def solve_json(data: Any) -> dict[str, Any]:
+    """The ``deepdive timetable`` command: JSON object in, JSON object out."""
+    return solve(parse(data)).to_json()
