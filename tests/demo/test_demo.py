@@ -44,3 +44,18 @@ def test_loading_twice_creates_nothing_twice():
 def test_demo_command_without_serving(capsys):
     call_command("demo", "--no-serve")
     assert "Demo data ready" in capsys.readouterr().out
+
+
+def test_demo_call_has_proposals_for_the_secretariat_to_see():
+    from deepdive.proposals.models import CoSubmitter, Proposal
+
+    load_demo(password="demo-pass-123")
+    proposals = Proposal.objects.all()
+    assert proposals.filter(status=Proposal.Status.SUBMITTED).count() >= 6
+    assert proposals.filter(status=Proposal.Status.DRAFT).exists()
+    assert proposals.filter(status=Proposal.Status.WITHDRAWN).exists()
+    statuses = set(CoSubmitter.objects.values_list("status", flat=True))
+    assert {"confirmed", "declined", "pending", "unlisted"} <= statuses
+    assert proposals.filter(includes_pathfinder=True).exists()
+    member_proposal = proposals.get(lead_organisation__name="Lake Malawi Tea Workers' Union")
+    assert member_proposal.is_joint

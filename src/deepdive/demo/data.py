@@ -446,3 +446,147 @@ ACCOUNTS = [
         "en",
     ),
 ]
+
+# Proposals to the demo call: (lead, title, description, themes, sectors, countries, Outcomes,
+# co-submitters as (organisation, decision: "confirmed" | "declined" | None for pending),
+# organisations not in the directory, final state: "submitted" | "draft" | "withdrawn").
+PROPOSALS = [
+    (
+        "Lake Malawi Tea Workers' Union",
+        "Organising tea estate workers to end child labour in Malawi",
+        "How a tea workers' union and a community trust built child labour free zones on three "
+        "estates: collective bargaining clauses on school attendance, community monitoring and "
+        "social dialogue with the estates' owners. Results after two harvests and what it takes "
+        "to scale the model to coffee and tobacco.",
+        ["child_labour"],
+        ["agriculture"],
+        ["MW", "UG"],
+        [3, 4],
+        [("Uganda Child Labour Free Zones Trust (demo)", "confirmed")],
+        [],
+        "submitted",
+    ),
+    (
+        "Kestrel Institute for Labour Research",
+        "Measuring child labour in cocoa supply chains: a household survey method",
+        "A survey method that measures the prevalence of child labour in cocoa-growing "
+        "households with sex-disaggregated data, tested in Ghana and Côte d'Ivoire. We present "
+        "the questionnaire, the sampling frame and how companies and governments used the "
+        "baseline to target remediation.",
+        ["child_labour"],
+        ["cocoa"],
+        ["GH", "CI"],
+        [1],
+        [],
+        [],
+        "submitted",
+    ),
+    (
+        "Institute for Supply Chain Due Diligence (demo)",
+        "Measuring child labour in cocoa supply chains with a household survey",
+        "A household survey method that measures the prevalence of child labour in cocoa-growing "
+        "households, with sex-disaggregated data, tested in Ghana and Côte d'Ivoire, and how the "
+        "baseline was used to target remediation.",
+        ["child_labour"],
+        ["cocoa"],
+        ["GH", "CI"],
+        [1],
+        [],
+        [],
+        "submitted",
+    ),
+    (
+        "Atlas Garment Makers' Association",
+        "Due diligence for garment SMEs in North Africa",
+        "Employers' and workers' organisations in Morocco and Tunisia built a due diligence "
+        "toolkit that small garment suppliers can use. We share how it was designed with the "
+        "workers' syndicate, the first audits, and the remediation of forced labour risks among "
+        "migrant workers.",
+        ["forced_labour"],
+        ["cotton_garment"],
+        ["MA", "TN"],
+        [2, 3],
+        [("Tunis Textile Workers' Syndicate (demo)", None)],
+        [],
+        "submitted",
+    ),
+    (
+        "Himalaya Safe Migration Network",
+        "Fair recruitment corridors from Nepal to the Gulf",
+        "Zero recruitment fees in practice: a corridor between Nepal and Qatar where recruitment "
+        "agencies, a workers' council and two construction firms share the cost of recruitment. "
+        "What changed for workers, what the bilateral agreement says, and how to replicate it.",
+        ["forced_labour", "human_trafficking"],
+        ["construction"],
+        ["NP", "QA"],
+        [2, 4],
+        [("Arab Workers' Solidarity Council (demo)", "confirmed")],
+        ["Kathmandu Migrant Help Desk"],
+        "submitted",
+    ),
+    (
+        "Blue Reef Fishers' Collective",
+        "Forced labour at sea: worker-driven monitoring in Pacific fisheries",
+        "Fishers report abuses from their phones through a worker-driven monitoring app; the "
+        "collective verifies reports and raises them with buyers. Two years of data from Fiji "
+        "and Thailand, and the limits of technology without unions on board.",
+        ["forced_labour", "human_trafficking"],
+        ["fishing"],
+        ["FJ", "TH"],
+        [3],
+        [],
+        [],
+        "submitted",
+    ),
+    (
+        "Copperline Mining Ltd (demo)",
+        "Child labour in artisanal cobalt mining: remediation that lasts",
+        "Remediation for children found in artisanal cobalt mines: schooling, family income and "
+        "community monitoring, three years on. A company, a cooperative and local authorities "
+        "discuss what worked and what did not.",
+        ["child_labour"],
+        ["mining"],
+        ["CD", "ZM"],
+        [4],
+        [],
+        [],
+        "submitted",
+    ),
+    (
+        "Mexican Agricultural Day-Labourers' Network (demo)",
+        "Migrant day labourers and forced labour in Mexican agriculture",
+        "Debt bondage among migrant day labourers in export agriculture: what labour inspectors, "
+        "growers and the day labourers' network learned from joint inspections.",
+        ["forced_labour"],
+        ["agriculture"],
+        ["MX"],
+        [2],
+        [("Fairpath Recruitment Alliance", "declined")],
+        [],
+        "submitted",
+    ),
+    (
+        "Madagascar Mica Transparency Group (demo)",
+        "Mica supply chain transparency in Madagascar",
+        "Tracing mica from artisanal mines to exporters.",
+        ["child_labour"],
+        ["mining"],
+        ["MG"],
+        [4],
+        [],
+        [],
+        "draft",
+    ),
+    (
+        "Andes Coffee Growers' Federation",
+        "Coffee harvest and child labour in the Andes",
+        "Seasonal childcare during the coffee harvest in Peru and Colombia.",
+        ["child_labour"],
+        ["coffee"],
+        ["PE", "CO"],
+        [4],
+        [],
+        [],
+        "withdrawn",
+    ),
+]

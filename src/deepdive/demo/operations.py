@@ -17,7 +17,7 @@ from deepdive.reference.models import ActionGroup, Country, PartnerType, Sector,
 from deepdive.reference.operations import load_reference_data
 from deepdive.series.models import Call, Series
 
-from .data import ACCOUNTS, ACTION_GROUP_LETTERS, ORGANISATIONS
+from .data import ACCOUNTS, ACTION_GROUP_LETTERS, ORGANISATIONS, PROPOSALS
 
 CALL_ZONE = "Europe/Zurich"
 
@@ -30,7 +30,7 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
     """
     password = password or settings.DEMO_PASSWORD
     now = now or timezone.now()
-    created = {"organisations": 0, "accounts": 0, "series": 0, "calls": 0}
+    created = {"organisations": 0, "accounts": 0, "series": 0, "calls": 0, "proposals": 0}
     with transaction.atomic():
         load_reference_data()
         groups = {
@@ -44,6 +44,7 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         series, new_series = _series(groups["S"])
         created["series"] += new_series
         created["calls"] += _call(series, now)
+        created["proposals"] += _proposals(series.calls.order_by("opens_at").last(), password)
         if any(created.values()):
             audit.record(actor=None, action="demo.load", summary=f"Demo data loaded: {created}")
     return created
@@ -133,7 +134,7 @@ def _call(series: Series, now: datetime) -> int:
     )
     closes = datetime.combine(datetime(year, 9, 30).date(), time(23, 59), tzinfo=zone)
     opens = datetime.combine((local_now - timedelta(days=7)).date(), time(9, 0), tzinfo=zone)
-    Call.objects.create(
+    call = Call.objects.create(
         series=series,
         slug=f"call-{year}",
         title=f"Call for webinar proposals {year}",
@@ -148,4 +149,102 @@ def _call(series: Series, now: datetime) -> int:
         word_limit=250,
         seats=8,
     )
+    call.outcomes.set(series.action_group.outcomes.all())
+    call.themes.set(Theme.objects.all())
+    call.sectors.set(Sector.objects.all())
     return 1
+
+
+def _contact(organisation: Organisation, password: str) -> User:
+    """A verified contact of ``organisation``: a demo account, or one made for it."""
+    existing = User.objects.filter(
+        affiliations__organisation=organisation,
+        affiliations__status=Affiliation.Status.VERIFIED,
+    ).first()
+    if existing is not None:
+        return existing
+    domain = organisation.domains.first().domain
+    email = f"contact@{domain}"
+    _account(
+        email,
+        f"Contact of {organisation.acronym or organisation.name}",
+        organisation.name,
+        "UTC",
+        "en",
+        password,
+    )
+    return User.objects.get(email=email)
+
+
+def _proposals(call: Call, password: str) -> int:
+    """The demo call's proposals, made through the same operations as the pages use, so
+    that their history, e-mails and co-submitters' decisions are real."""
+    from deepdive.proposals import operations as proposal_operations
+    from deepdive.proposals.models import CoSubmitter, Proposal
+
+    if call is None or call.proposals.exists() or not call.is_open_at(timezone.now()):
+        return 0
+    outcomes = {o.number: o for o in call.series.action_group.outcomes.all()}
+    for (
+        lead_name,
+        title,
+        description,
+        themes,
+        sectors,
+        countries,
+        numbers,
+        partners,
+        unlisted,
+        state,
+    ) in PROPOSALS:
+        lead = Organisation.objects.get(name=lead_name)
+        author = _contact(lead, password)
+        data = proposal_operations.ProposalData(
+            lead_organisation=lead,
+            contact_name=author.name,
+            contact_email=author.email,
+            title=title,
+            description=description,
+            outcomes=[outcomes[n] for n in numbers],
+            themes=list(Theme.objects.filter(code__in=themes)),
+            sectors=list(Sector.objects.filter(code__in=sectors)),
+            countries=countries,
+            language="en",
+            interpretation=["fr", "es"],
+            preferred_months=[2, 3],
+            speakers=[
+                proposal_operations.SpeakerData(
+                    name=f"Speaker of {lead.acronym or lead.name}",
+                    organisation=lead.name,
+                    role="Programme coordinator",
+                    gender="woman",
+                ),
+                proposal_operations.SpeakerData(
+                    name="Moderator (to be confirmed)",
+                    organisation=lead.name,
+                    role="Moderator",
+                    gender="undisclosed",
+                ),
+            ],
+            co_organisations=[Organisation.objects.get(name=name) for name, _ in partners],
+            unlisted_organisations=unlisted,
+        )
+        saved = proposal_operations.create_draft(
+            actor=author, call=call, data=data, submit=state != "draft"
+        )
+        proposal = Proposal.objects.get(pk=saved.proposal.pk)
+        for name, decision in partners:
+            if decision is None:
+                continue
+            co = CoSubmitter.objects.get(proposal=proposal, organisation__name=name)
+            proposal_operations.decide_participation(
+                actor=_contact(co.organisation, password),
+                co_submitter=co,
+                confirm=decision == "confirmed",
+            )
+        if state == "withdrawn":
+            proposal.refresh_from_db()
+            proposal_operations.withdraw(
+                actor=author, proposal=proposal, expected_version=proposal.version
+            )
+    return len(PROPOSALS)
