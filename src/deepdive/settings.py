@@ -117,7 +117,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DEEPDIVE_DATABASE_URL", f"sqlite:///{VAR_DIR / 'deepdive.sqlite3'}"),
-        conn_max_age=0,
+        # Keep connections between requests: opening SQLite with its PRAGMAs on every request
+        # cost about 0.7 ms (bench/README.md).
+        conn_max_age=int(os.environ.get("DEEPDIVE_DB_CONN_MAX_AGE", 60)),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -3,7 +3,9 @@
 import unicodedata
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from .models import Country, Criterion, Outcome, PathfinderCountry
 from .regions import IloRegion
@@ -40,11 +42,20 @@ def countries_by_region(field: str = "ilo_region") -> dict[str, list[Country]]:
 
 
 def country_choices(language: str | None = None) -> list[tuple[str, str]]:
-    """(code, name in ``language`` or the active one) for every country, sorted by that name."""
-    return sorted(
-        ((country.code, country.localized_name(language)) for country in Country.objects.all()),
-        key=lambda choice: _sort_key(choice[1]),
-    )
+    """(code, name in ``language`` or the active one) for every country, sorted by that name.
+
+    Kept for five minutes: every form with a country list needs it, and countries change rarely.
+    """
+    language = (language or get_language() or "en").split("-")[0]
+    key = f"reference.country_choices.{language}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = sorted(
+            ((country.code, country.localized_name(language)) for country in Country.objects.all()),
+            key=lambda choice: _sort_key(choice[1]),
+        )
+        cache.set(key, choices, 300)
+    return choices
 
 
 def _sort_key(name: str) -> str:

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from deepdive.core.widgets import FastSelectMultiple
 from deepdive.reference.models import ActionGroup, Country, PartnerType, Sector, Theme
 from deepdive.reference.regions import IloRegion
 
@@ -33,6 +34,7 @@ class OrganisationFilter(django_filters.FilterSet):
         field_name="countries__code",
         to_field_name="code",
         queryset=Country.objects.all(),
+        widget=FastSelectMultiple,
         help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
     )
     region = django_filters.MultipleChoiceFilter(

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from deepdive.core.widgets import FastSelectMultiple
 from deepdive.directory.models import Organisation
 from deepdive.reference.models import Outcome, Sector, Theme
 from deepdive.reference.queries import country_choices, pathfinder_codes
@@ -46,7 +47,7 @@ class ProposalForm(forms.Form):
         label=_("Co-submitting organisations"),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=FastSelectMultiple(attrs={"size": 8}),
         help_text=_(
             "Alliance 8.7 partners in the directory proposing the webinar with you. Hold Ctrl "
             "(Cmd on a Mac) to choose more than one. Their contacts are asked to confirm."
@@ -82,7 +83,7 @@ class ProposalForm(forms.Form):
     countries = forms.MultipleChoiceField(
         label=_("Countries of action"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        widget=FastSelectMultiple(attrs={"size": 10}),
         help_text=_(
             "Hold Ctrl (Cmd on a Mac) to choose more than one. Action in a Pathfinder Country "
             "is given special consideration."
