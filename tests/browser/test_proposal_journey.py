@@ -83,7 +83,7 @@ def test_a_member_drafts_submits_edits_and_withdraws_a_joint_proposal(
 
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
-    proposal = Proposal.objects.get()
+    proposal = Proposal.objects.get(pk=int(page.url.rstrip("/").split("/")[-2]))
     assert page.url.endswith(f"/proposals/{proposal.pk}/edit/")
     assert proposal.status == "draft" and proposal.includes_pathfinder
     assert [s.name for s in proposal.speakers.all()] == ["Grace Banda", "Joseph Phiri"]

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from deepdive.outbox.models import OutboxMessage
 from deepdive.proposals import operations
@@ -271,7 +272,13 @@ def test_a_co_submitters_contact_confirms_and_the_submitter_sees_it(
     client.force_login(partner_contact)
     assert "Living wages" in client.get(reverse("proposals:mine")).content.decode()
     page = client.get(url("take_part", proposal)).content.decode()
-    assert "Confirm: Andes Coffee Cooperative takes part" in page
+    # Luis reads the platform in Spanish, his profile's language.
+    assert "Andes Coffee Cooperative" in page and 'lang="es"' in page
+    with translation.override("es"):
+        button = gettext("Confirm: %(organisation)s takes part") % {
+            "organisation": "Andes Coffee Cooperative"
+        }
+    assert button in page
     response = client.post(url("take_part", proposal), {"decision": "confirm"})
     assert response.status_code == 302
     assert client.get(url("edit", proposal)).status_code == 404  # sees, does not edit
