@@ -445,7 +445,7 @@ def create_draft(
 
 def _by_token(token: uuid.UUID) -> Proposal | None:
     return (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("call", "lead_organisation")
         .filter(creation_token=token)
         .first()
@@ -475,7 +475,7 @@ def save_proposal(
     """
     with transaction.atomic():
         locked = (
-            Proposal.objects.select_for_update()
+            Proposal.objects.select_for_update(of=("self",))
             .select_related("call", "lead_organisation")
             .get(pk=proposal.pk)
         )
@@ -570,7 +570,7 @@ def withdraw(*, actor: User, proposal: Proposal, expected_version: int) -> Propo
     """
     with transaction.atomic():
         locked = (
-            Proposal.objects.select_for_update()
+            Proposal.objects.select_for_update(of=("self",))
             .select_related("call", "lead_organisation")
             .get(pk=proposal.pk)
         )
@@ -640,7 +640,7 @@ def decide_participation(*, actor: User, co_submitter: CoSubmitter, confirm: boo
     """
     with transaction.atomic():
         co = (
-            CoSubmitter.objects.select_for_update()
+            CoSubmitter.objects.select_for_update(of=("self",))
             .select_related("proposal", "proposal__call", "organisation")
             .get(pk=co_submitter.pk)
         )
@@ -693,7 +693,7 @@ def send_participation_reminders(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     with transaction.atomic():
         due = (
-            CoSubmitter.objects.select_for_update()
+            CoSubmitter.objects.select_for_update(of=("self",))
             .filter(
                 status=CoSubmitter.Status.PENDING,
                 organisation__isnull=False,
