@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "deepdive.directory",
     "deepdive.series",
     "deepdive.proposals",
+    "deepdive.reviews",
     "deepdive.outbox",
     "deepdive.demo",
 ]
