@@ -29,7 +29,9 @@ def test_demo_covers_what_the_platform_shows():
     assert Affiliation.objects.filter(
         user__email="member@example.org", status=Affiliation.Status.VERIFIED
     ).exists()
-    call = Call.objects.get(series__action_group__name__icontains="supply")
+    call = Call.objects.exclude(slug="first-round-reviewed").get(
+        series__action_group__name__icontains="supply"
+    )
     assert call.status == Call.Status.OPEN
 
 
@@ -50,7 +52,7 @@ def test_demo_call_has_proposals_for_the_secretariat_to_see():
     from deepdive.proposals.models import CoSubmitter, Proposal
 
     load_demo(password="demo-pass-123")
-    proposals = Proposal.objects.all()
+    proposals = Proposal.objects.exclude(call__slug="first-round-reviewed")
     assert proposals.filter(status=Proposal.Status.SUBMITTED).count() >= 6
     assert proposals.filter(status=Proposal.Status.DRAFT).exists()
     assert proposals.filter(status=Proposal.Status.WITHDRAWN).exists()
@@ -59,3 +61,24 @@ def test_demo_call_has_proposals_for_the_secretariat_to_see():
     assert proposals.filter(includes_pathfinder=True).exists()
     member_proposal = proposals.get(lead_organisation__name="Lake Malawi Tea Workers' Union")
     assert member_proposal.is_joint
+
+
+def test_demo_has_a_reviewed_call_with_a_conflict_and_calibrated_ranking():
+    from deepdive.reviews.access import conflict_pairs
+    from deepdive.reviews.models import Assignment, Review
+    from deepdive.reviews.queries_reviewing import calibrated_scores, ranking
+
+    load_demo(password="demo-pass-123")
+    call = Call.objects.get(slug="first-round-reviewed")
+    assert call.status == Call.Status.CLOSED
+    assert call.reviewers.filter(status="active").count() == 5
+    assert conflict_pairs(call)  # reviewer@example.org wrote the Kestrel proposal
+    reviewer = User.objects.get(email="reviewer@example.org")
+    assert Assignment.objects.filter(proposal__call=call, reviewer__user=reviewer).exists()
+    assert not Assignment.objects.filter(
+        proposal__call=call, reviewer__user=reviewer, proposal__lead_organisation__acronym="KILR"
+    ).exists()
+    assert Review.objects.filter(proposal__call=call, status="submitted").count() >= 15
+    rows = ranking(call).rows
+    assert any(row.disagreement for row in rows)
+    assert calibrated_scores(call)

@@ -2,6 +2,9 @@
 
 from deepdive.directory.models import Affiliation, Organisation
 from deepdive.outbox.models import OutboxMessage
+from deepdive.proposals.access import editable_proposals
+from deepdive.reviews.queries_pool import invitations_for
+from deepdive.reviews.queries_reviewing import my_reviews
 
 
 def dashboard_for(user) -> dict:
@@ -11,7 +14,12 @@ def dashboard_for(user) -> dict:
         )
     )
     verified = [a for a in affiliations if a.status == Affiliation.Status.VERIFIED]
+    reviews = my_reviews(user)
     return {
+        "review_invitations": list(invitations_for(user)),
+        "reviews_assigned": len(reviews),
+        "reviews_to_do": sum(1 for r in reviews if r.status in ("to_do", "draft")),
+        "proposals": editable_proposals(user).select_related("call").order_by("-updated_at")[:5],
         "affiliations": affiliations,
         "verified_affiliations": verified,
         "is_member_contact": bool(verified),

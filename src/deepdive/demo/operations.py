@@ -18,6 +18,7 @@ from deepdive.reference.operations import load_reference_data
 from deepdive.series.models import Call, Series
 
 from .data import ACCOUNTS, ACTION_GROUP_LETTERS, ORGANISATIONS, PROPOSALS
+from .reviews import load_reviewed_call
 
 CALL_ZONE = "Europe/Zurich"
 
@@ -30,7 +31,14 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
     """
     password = password or settings.DEMO_PASSWORD
     now = now or timezone.now()
-    created = {"organisations": 0, "accounts": 0, "series": 0, "calls": 0, "proposals": 0}
+    created = {
+        "organisations": 0,
+        "accounts": 0,
+        "series": 0,
+        "calls": 0,
+        "proposals": 0,
+        "reviewed calls": 0,
+    }
     with transaction.atomic():
         load_reference_data()
         groups = {
@@ -45,6 +53,9 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         created["series"] += new_series
         created["calls"] += _call(series, now)
         created["proposals"] += _proposals(series.calls.order_by("opens_at").last(), password)
+        created["reviewed calls"] += load_reviewed_call(
+            series=series, password=password, contact_for=_contact, now=now
+        )
         if any(created.values()):
             audit.record(actor=None, action="demo.load", summary=f"Demo data loaded: {created}")
     return created
