@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from deepdive.core.timezones import zone_choices
 from deepdive.reference.models import Sector, Theme
 from deepdive.reference.regions import IloRegion
-from deepdive.series.forms import LocalDateTimeField
-from deepdive.series.times import NonexistentLocalTime, local_to_utc, utc_to_local
+from deepdive.series.forms import LocalDateTimeField, clean_local_window
+from deepdive.series.times import utc_to_local
 
 from .models import ReviewRound
 
@@ -77,35 +77,9 @@ class RoundForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        zone = cleaned.get("timezone")
-        instants = {}
-        if zone:
-            for name in ("opens_local", "closes_local"):
-                value = cleaned.get(name)
-                if value is None:
-                    continue
-                try:
-                    instants[name] = local_to_utc(value, zone)
-                except NonexistentLocalTime:
-                    self.add_error(
-                        name,
-                        ValidationError(
-                            _(
-                                "%(time)s does not exist in %(zone)s: the clocks skip it when "
-                                "daylight saving time starts. Give a time outside the gap."
-                            ),
-                            code="nonexistent",
-                            params={"time": value.strftime("%Y-%m-%d %H:%M"), "zone": zone},
-                        ),
-                    )
-        opens, closes = instants.get("opens_local"), instants.get("closes_local")
-        if opens and closes and closes <= opens:
-            self.add_error(
-                "closes_local",
-                ValidationError(
-                    _("The review must close after it opens."), code="closes_before_opens"
-                ),
-            )
+        opens, closes = clean_local_window(
+            self, cleaned, closes_before_opens=_("The review must close after it opens.")
+        )
         cleaned["opens_at"], cleaned["closes_at"] = opens, closes
         return cleaned
 

@@ -50,6 +50,44 @@ class LocalDateTimeField(forms.DateTimeField):
         return value
 
 
+def clean_local_window(form, cleaned: dict, *, closes_before_opens) -> tuple:
+    """Turn a form's ``opens_local``/``closes_local`` (wall-clock times in the zone of its
+    ``timezone`` field) into UTC instants, with an error beside the field for a time that does
+    not exist (the spring daylight-saving gap) and for a window that closes before it opens.
+
+    Used by every form that takes a window in a named zone (calls, review rounds).
+    Returns (opens, closes); either is None when not given or not valid.
+    """
+    zone = cleaned.get("timezone")
+    if not zone:
+        return None, None
+    instants = {}
+    for name in ("opens_local", "closes_local"):
+        value = cleaned.get(name)
+        if value is None:
+            continue
+        try:
+            instants[name] = local_to_utc(value, zone)
+        except NonexistentLocalTime:
+            form.add_error(
+                name,
+                ValidationError(
+                    _(
+                        "%(time)s does not exist in %(zone)s: the clocks skip it when "
+                        "daylight saving time starts. Give a time outside the gap."
+                    ),
+                    code="nonexistent",
+                    params={"time": value.strftime("%Y-%m-%d %H:%M"), "zone": zone},
+                ),
+            )
+    opens, closes = instants.get("opens_local"), instants.get("closes_local")
+    if opens and closes and closes <= opens:
+        form.add_error(
+            "closes_local", ValidationError(closes_before_opens, code="closes_before_opens")
+        )
+    return opens, closes
+
+
 class CallTimesMixin(forms.Form):
     """The call's zone and its opening and closing as local times in that zone.
 
@@ -83,36 +121,9 @@ class CallTimesMixin(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        zone = cleaned.get("timezone")
-        if not zone:
-            return cleaned
-        instants = {}
-        for name in ("opens_local", "closes_local"):
-            value = cleaned.get(name)
-            if value is None:
-                continue
-            try:
-                instants[name] = local_to_utc(value, zone)
-            except NonexistentLocalTime:
-                self.add_error(
-                    name,
-                    ValidationError(
-                        _(
-                            "%(time)s does not exist in %(zone)s: the clocks skip it when "
-                            "daylight saving time starts. Give a time outside the gap."
-                        ),
-                        code="nonexistent",
-                        params={"time": value.strftime("%Y-%m-%d %H:%M"), "zone": zone},
-                    ),
-                )
-        opens, closes = instants.get("opens_local"), instants.get("closes_local")
-        if opens and closes and closes <= opens:
-            self.add_error(
-                "closes_local",
-                ValidationError(
-                    _("The call must close after it opens."), code="closes_before_opens"
-                ),
-            )
+        opens, closes = clean_local_window(
+            self, cleaned, closes_before_opens=_("The call must close after it opens.")
+        )
         if opens:
             self.instance.opens_at = cleaned["opens_at"] = opens
         if closes:
