@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
-from django.views.decorators.http import require_POST
 
 from deepdive.accounts import operations as account_operations
 from deepdive.series.queries import public_series
@@ -35,10 +34,12 @@ def manage(request):
     return render(request, "core/manage.html", queries.secretariat_overview())
 
 
-@require_POST
 def set_language(request):
-    """Switch language; the cookie keeps it, and a signed-in user's profile too."""
-    language = request.POST.get("language", "")
+    """Switch language; the cookie keeps it, and a signed-in user's profile too.
+
+    A plain GET form on every page, so public pages carry no CSRF token and can be cached for
+    anonymous readers; it changes nothing but the reader's own display language."""
+    language = (request.POST or request.GET).get("language", "")
     response = redirect(_safe_next(request))
     if not check_for_language(language) or language not in dict(settings.LANGUAGES):
         return response

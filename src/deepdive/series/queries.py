@@ -43,6 +43,15 @@ def language_names(codes: list[str]) -> list[tuple[str, str]]:
 # ------------------------------------------------------------------------- a call's page
 
 
+def call_moments(series_slug: str, call_slug: str) -> Call | None:
+    """Just enough of a call to decide whether a kept copy of its page may serve: one query."""
+    return (
+        Call.objects.only("pk", "opens_at", "closes_at")
+        .filter(series__slug=series_slug, slug=call_slug)
+        .first()
+    )
+
+
 def public_call(series_slug: str, call_slug: str) -> Call | None:
     """The call ``call_slug`` of the series ``series_slug``, with what the page shows."""
     return (
@@ -83,6 +92,14 @@ def default_who_may_apply(call: Call) -> str:
         "independently or jointly with other members. A proposal is submitted by a verified "
         "contact of a member organisation."
     ) % {"group": str(call.series.action_group)}
+
+
+def seconds_until_status_change(call: Call, *, now: datetime, cap: int) -> int:
+    """Whole seconds until the call next opens or closes, at most ``cap`` (0 when it is due)."""
+    upcoming = [moment for moment in (call.opens_at, call.closes_at) if moment > now]
+    if not upcoming:
+        return cap
+    return max(0, min(cap, int((min(upcoming) - now).total_seconds())))
 
 
 def call_page(call: Call, *, user: Any, now: datetime) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from deepdive.core.pagecache import anonymous_page
 from deepdive.core.permissions import secretariat_required
 
 from . import operations, queries
@@ -30,11 +31,24 @@ def series_detail(request, slug: str):
 @never_cache
 def call_detail(request, slug: str, call_slug: str):
     """A call's public page; its status is worked out at each request."""
-    call = queries.public_call(slug, call_slug)
-    if call is None:
+    moments = queries.call_moments(slug, call_slug)
+    if moments is None:
         raise Http404
-    context = queries.call_page(call, user=request.user, now=timezone.now())
-    return render(request, "series/call.html", context)
+    now = timezone.now()
+
+    def page():
+        call = queries.public_call(slug, call_slug)
+        return render(
+            request, "series/call.html", queries.call_page(call, user=request.user, now=now)
+        )
+
+    return anonymous_page(
+        request,
+        key=f"call:{moments.pk}",
+        # Short, and never across the opening or the deadline: the status must flip on time.
+        seconds=queries.seconds_until_status_change(moments, now=now, cap=30),
+        render=page,
+    )
 
 
 # ---------------------------------------------------------------- the secretariat's pages
