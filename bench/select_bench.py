@@ -8,6 +8,7 @@ includes OR-Tools' native memory), the status and whether optimality was proven.
 """
 
 import argparse
+import math
 import random
 import resource
 import sys
@@ -50,6 +51,10 @@ def instance(proposals: int, seats: int, seed: int, limit: float) -> dict:
         )
     ids = [p["id"] for p in items]
     picked = rng.sample(ids, 6)
+
+    def scaled(minimum: int) -> int:  # the quotas of 12 seats, in proportion
+        return round(minimum * seats / 12)
+
     return {
         "seats": seats,
         "proposals": items,
@@ -60,11 +65,16 @@ def instance(proposals: int, seats: int, seed: int, limit: float) -> dict:
             "region_coverage": 0.25,
         },
         "rules": {
-            "min_per_theme": {"child_labour": 4, "forced_labour": 4, "human_trafficking": 3},
-            "min_per_outcome": {"1": 3, "2": 3, "3": 2, "4": 2},
+            "min_per_theme": {
+                "child_labour": scaled(4),
+                "forced_labour": scaled(4),
+                "human_trafficking": scaled(3),
+            },
+            "min_per_outcome": {"1": scaled(3), "2": scaled(3), "3": scaled(2), "4": scaled(2)},
             "max_per_organisation": 1,
-            "max_per_lead_org_type": 3,
-            "max_per_region": 4,
+            # Caps that leave room for the seats: 3 and 4 for 12 seats, 5 and 5 for 20.
+            "max_per_lead_org_type": math.ceil(seats / len(TYPES)) + 1,
+            "max_per_region": math.ceil(seats / len(REGIONS)) + 1,
             "include": picked[:2],
             "exclude": picked[2:],
         },

@@ -12,15 +12,16 @@ When the main answer is not proven optimal, only the cheap bound is used.
 
 from __future__ import annotations
 
+import math
 import time
 
 from .select import Explanation, SelectResult
-from .select_model import RULE_NAMES, Data, Lex, feasible, lexicographic
+from .select_model import RULE_NAMES, Data, Lex, _maximise, feasible, lexicographic, lp_bound
 
 EXACT_EXPLAIN_LIMIT = 60
 # Beyond that many left-out proposals, exact re-solves stop after this long (and after a
 # quarter of the time limit); the rest get the single-swap bound.
-EXPLAIN_BUDGET_SECONDS = 15.0
+EXPLAIN_BUDGET_SECONDS = 2.0
 # Time one forced-in re-solve may take before the cheaper bound is used for that proposal.
 FORCED_SOLVE_SECONDS = 10.0
 
@@ -78,13 +79,18 @@ def explain(data: Data, result: SelectResult, main: Lex, proven: bool) -> dict[s
         exact_until = min(data.deadline, time.monotonic() + budget)
         left_out.sort(key=lambda i: -data.values[i])
     answers: dict[int, Explanation] = {}
+    swaps = _Swaps(data, chosen) if len(left_out) > EXACT_EXPLAIN_LIMIT else None
+    if proven and len(left_out) > EXACT_EXPLAIN_LIMIT and exact_until > time.monotonic():
+        answers = _fast_exact(data, result, chosen, left_out, tolerance, exact_until, swaps)
     for i in left_out:
+        if i in answers:
+            continue
         answer = None
         if exact_until - time.monotonic() > 0.05:
             seconds = min(FORCED_SOLVE_SECONDS, exact_until - time.monotonic())
             answer = _forced_exact(data, result, chosen, i, tolerance, seconds)
         if answer is None:
-            answer = _forced_swap(data, result, chosen, i, tolerance, proven)
+            answer = _forced_swap(data, result, chosen, i, tolerance, proven, swaps)
         answers[i] = answer
     out: dict[str, Explanation] = {}
     for i, p in enumerate(problem.proposals):
@@ -158,15 +164,20 @@ def _blocking(data: Data, chosen: list[int], i: int, among: set[int] | None = No
 
 
 def _forced_exact(data: Data, result, chosen, i, tolerance, seconds) -> Explanation | None:
-    problem = data.problem
-    pid = data.ids[i]
     started = time.monotonic()
     lex = lexicographic(data, data.active, seconds, forced=(i,), try_short=result.shortfall)
     if lex.state == "infeasible":
         return _cannot_fit(data, chosen, i, seconds - (time.monotonic() - started))
     if lex.state != "ok" or not (lex.short_proven and lex.obj_proven):
         return None
-    ids = [data.ids[j] for j, on in enumerate(lex.chosen) if on]
+    return _exact(data, result, i, [j for j, on in enumerate(lex.chosen) if on], tolerance)
+
+
+def _exact(data: Data, result, i, members: list[int], tolerance) -> Explanation:
+    """The explanation of left-out ``i`` from ``members``, a proven best selection with it."""
+    problem = data.problem
+    pid = data.ids[i]
+    ids = [data.ids[j] for j in sorted(members)]
     forced_obj = problem.objective(ids)
     forced_short = problem.shortfall(ids)
     extra = forced_short - result.shortfall
@@ -246,13 +257,17 @@ def _cannot_fit(data: Data, chosen, i, seconds) -> Explanation:
     return Explanation(pid, False, "cannot_fit", sentence, None, True, None)
 
 
-def _forced_swap(data: Data, result, chosen, i, tolerance, proven) -> Explanation:
+def _forced_swap(data: Data, result, chosen, i, tolerance, proven, swaps=None) -> Explanation:
     """The cheap bound: the best single swap of i for a selected, not included proposal."""
     problem = data.problem
     pid = data.ids[i]
     include = set(data.include)
     best = None
-    for q in chosen:
+    if swaps is not None:
+        found = swaps.best(i)
+        if found is not None:
+            best = ((found[0], -found[1]), found[2])
+    for q in chosen if swaps is None else ():
         if q in include:
             continue
         trial = [j for j in chosen if j != q] + [i]
@@ -330,3 +345,135 @@ def _forced_swap(data: Data, result, chosen, i, tolerance, proven) -> Explanatio
         proven,
         0,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Fast exact forced-in answers for many proposals
+# ---------------------------------------------------------------------------------------------
+
+
+class _Swaps:
+    """The best single swap (i in, q out) for every left-out i, from counts kept once."""
+
+    def __init__(self, data: Data, chosen: list[int]) -> None:
+        self.data = data
+        problem = data.problem
+        self.props = problem.proposals
+        self.chosen = chosen
+        self.free = [q for q in chosen if q not in set(data.include)]
+        self.keys = {
+            "max_per_organisation": lambda p: tuple(dict.fromkeys(p.organisations)),
+            "max_per_lead_org_type": lambda p: (
+                () if p.lead_org_type is None else (p.lead_org_type,)
+            ),
+            "max_per_region": lambda p: tuple(dict.fromkeys(p.regions)),
+        }
+        self.caps = {
+            name: data.caps[name]
+            for name in self.keys
+            if name in data.active and data.caps[name] is not None
+        }
+        self.counts = {name: {} for name in self.caps}
+        for q in chosen:
+            for name in self.caps:
+                for key in self.keys[name](self.props[q]):
+                    self.counts[name][key] = self.counts[name].get(key, 0) + 1
+        self.types: dict[str, int] = {}
+        self.regions: dict[str, int] = {}
+        for q in chosen:
+            for t in set(self.props[q].org_types):
+                self.types[t] = self.types.get(t, 0) + 1
+            for r in set(self.props[q].regions):
+                self.regions[r] = self.regions.get(r, 0) + 1
+        self.quotas = [(minimum, meets) for _name, minimum, meets in problem.quotas()]
+        ids = {data.ids[q] for q in chosen}
+        self.met = [len(ids & meets) for _minimum, meets in self.quotas]
+
+    def best(self, i: int) -> tuple[int, float, int] | None:
+        """(shortfall, objective, q) of the best swap of i for a selected q, or None."""
+        data, props = self.data, self.props
+        p = props[i]
+        w = data.problem.weights
+        best = None
+        for q in self.free:
+            other = props[q]
+            ok = True
+            for name, cap in self.caps.items():
+                gone = set(self.keys[name](other))
+                for key in self.keys[name](p):
+                    if self.counts[name].get(key, 0) - (key in gone) + 1 > cap:
+                        ok = False
+                        break
+                if not ok:
+                    break
+            if not ok:
+                continue
+            types = sum(1 for t, c in self.types.items() if c - (t in other.org_types) > 0)
+            types += sum(
+                1 for t in set(p.org_types) if self.types.get(t, 0) - (t in other.org_types) <= 0
+            )
+            regions = sum(1 for r, c in self.regions.items() if c - (r in other.regions) > 0)
+            regions += sum(
+                1 for r in set(p.regions) if self.regions.get(r, 0) - (r in other.regions) <= 0
+            )
+            members = [j for j in self.chosen if j != q] + [i]
+            objective = (
+                math.fsum(data.values[j] for j in members)
+                + w.org_type_coverage * types
+                + w.region_coverage * regions
+            )
+            short = 0
+            for (minimum, meets), met in zip(self.quotas, self.met, strict=True):
+                now = met - (other.id in meets) + (p.id in meets)
+                short += max(0, minimum - now)
+            key = (short, -objective)
+            if best is None or key < best[0]:
+                best = (key, q)
+        if best is None:
+            return None
+        (short, neg), q = best
+        return short, -neg, q
+
+
+def _fast_exact(data: Data, result, chosen, left_out, tolerance, until, swaps):
+    """Exact forced-in answers without a full re-solve for each left-out proposal.
+
+    The LP relaxation (shortfall kept at the optimum's) bounds, through its reduced costs,
+    the objective of any selection with i in: ``lp.value - penalty[i]``. When the best single
+    swap reaches that bound, it is the best selection with i (exact, no solve). Otherwise the
+    bound also rules out every proposal j whose penalty would take a selection with i and j
+    below the swap, and the re-solve runs on the proposals left (a few dozen, not all), hinted
+    with the swap. Proposals whose best swap costs quota places, or that have no swap, are
+    left to the full re-solve (or the swap bound) in ``explain``."""
+    out: dict[int, Explanation] = {}
+    lp = lp_bound(data, result.shortfall)
+    if lp is None:
+        return out
+    base = set(chosen) | set(data.include) | {j for j, v in enumerate(lp.x) if v > 1e-9}
+    pending = []
+    for i in left_out:
+        best = swaps.best(i)
+        if best is None or best[0] != result.shortfall:
+            continue
+        short, swap_obj, q = best
+        bound = lp.value - (lp.penalty[i] if lp.x[i] < 0.5 else 0.0)
+        members = [j for j in chosen if j != q] + [i]
+        if swap_obj >= bound - 1e-7:
+            out[i] = _exact(data, result, i, members, tolerance)
+        else:
+            pending.append((i, bound, swap_obj, members))
+    for i, bound, swap_obj, members in pending:
+        left = until - time.monotonic()
+        if left <= 0.05:
+            break
+        slack = bound - swap_obj + 1e-7
+        pool = base | {i} | {j for j, pen in enumerate(lp.penalty) if pen <= slack}
+        pool -= set(data.exclude) if "exclude" in data.active else set()
+        pool.add(i)
+        hint = [1 if j in set(members) else 0 for j in range(data.n)]
+        seconds = min(FORCED_SOLVE_SECONDS, left)
+        lex = _maximise(data, data.active, (i,), result.shortfall, seconds, hint, pool)
+        if lex.state == "ok" and lex.obj_proven:
+            found = [j for j, on in enumerate(lex.chosen) if on]
+            out[i] = _exact(data, result, i, found, tolerance)
+    return out
