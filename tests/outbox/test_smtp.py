@@ -220,3 +220,39 @@ def test_a_duplicate_task_does_not_skip_the_back_off(smtp, run_worker):
     assert message.attempts == 1
     assert smtp.envelopes == []
     assert message.status == OutboxMessage.Status.QUEUED
+
+
+def test_a_held_message_never_reaches_the_server_until_approved(
+    smtp, run_worker, secretariat, secretariat_client
+):
+    batch = "Decisions — call 2027"
+    held = [
+        operations.queue_email(
+            to=f"contact{i}@example.org",
+            subject="Decision on your proposal",
+            text="Text\n",
+            language="en",
+            hold=True,
+            batch=batch,
+        )
+        for i in range(2)
+    ]
+    assert not pending_tasks().exists()  # no task for a held message
+    deliver_message.enqueue(message_id=held[0].pk)  # and a stray one is not obeyed
+    run_worker()
+    assert smtp.envelopes == []
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"held"}
+    assert operations.requeue_stale(now=timezone.now() + 2 * operations.STALE_AFTER) == 0
+
+    operations.discard_held(actor=secretariat, message=held[1])
+    url = reverse("outbox:approve_batch", args=[held[0].batch_key])
+    for _ in range(2):  # a double click
+        secretariat_client.post(url, {"expected": 1})
+    assert pending_tasks().count() == 1
+    run_worker()
+
+    assert [m["To"] for m in smtp.messages] == ["contact0@example.org"]
+    statuses = dict(OutboxMessage.objects.values_list("to_email", "status"))
+    assert statuses == {"contact0@example.org": "sent", "contact1@example.org": "discarded"}
+    run_worker()
+    assert len(smtp.envelopes) == 1

@@ -7,9 +7,18 @@ from .models import OutboxMessage
 class OutboxMessageAdmin(admin.ModelAdmin):
     """Read only: messages are written by the outbox's operations, retried from its page."""
 
-    list_display = ["created_at", "to_email", "language", "subject", "kind", "status", "attempts"]
+    list_display = [
+        "created_at",
+        "to_email",
+        "language",
+        "subject",
+        "kind",
+        "batch",
+        "status",
+        "attempts",
+    ]
     list_filter = ["status", "kind", "language"]
-    search_fields = ["to_email", "subject"]
+    search_fields = ["to_email", "subject", "batch"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request) -> bool:

@@ -29,3 +29,51 @@ class OutboxFilterForm(forms.Form):
             "kind": data.get("kind", ""),
             "search": data.get("q", ""),
         }
+
+
+class HeldMessageForm(forms.Form):
+    """The secretariat's edit of a message waiting for approval."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    body_text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        strip=False,
+        help_text=_("Read by mail programs that do not show HTML: edit both versions alike."),
+    )
+    body_html = forms.CharField(
+        label=_("HTML"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        help_text=_(
+            "Scripts, styles, event attributes and links other than http, https and mailto "
+            "are removed when you save. Leave empty to send the text only."
+        ),
+    )
+
+    @classmethod
+    def for_message(cls, message: OutboxMessage, data=None) -> "HeldMessageForm":
+        return cls(
+            data,
+            initial={
+                "subject": message.subject,
+                "body_text": message.body_text,
+                "body_html": message.body_html,
+            },
+        )
+
+    def clean_body_text(self) -> str:
+        text = self.cleaned_data["body_text"].replace("\r\n", "\n")
+        if not text.strip():
+            raise forms.ValidationError(_("The text version cannot be empty."))
+        return text
+
+    def clean_body_html(self) -> str:
+        return self.cleaned_data["body_html"].replace("\r\n", "\n")
+
+
+class BatchApprovalForm(forms.Form):
+    """The number of held messages the approver was shown ("Approve all N")."""
+
+    expected = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

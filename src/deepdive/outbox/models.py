@@ -1,6 +1,10 @@
+import hashlib
+
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,13 +15,19 @@ class OutboxMessage(models.Model):
     the mail server, so two workers never send it twice, and a worker that dies leaves it in
     ``sending`` where ``requeue_stale`` finds it. After a failed attempt it goes back to
     ``queued`` with ``next_attempt_at`` set, and no task delivers it before then.
+
+    A message drafted for approval is ``held``: it has no delivery task and the worker never
+    claims it. The secretariat edits it, then approves it (held → queued, delivered as any
+    other) or discards it (held → discarded, kept for the record).
     """
 
     class Status(models.TextChoices):
+        HELD = "held", _("waiting for approval")
         QUEUED = "queued", _("queued")
         SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        DISCARDED = "discarded", _("discarded")
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=60, blank=True, db_index=True)
@@ -46,6 +56,31 @@ class OutboxMessage(models.Model):
         help_text=_("After a failed attempt, the message is not tried again before this time."),
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    batch = models.CharField(
+        _("batch"),
+        max_length=120,
+        blank=True,
+        db_index=True,
+        help_text=_("Groups the messages drafted together, e.g. “Decisions — call 2027”."),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("edited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -54,3 +89,14 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_email}: {self.subject}"
+
+    @property
+    def batch_key(self) -> str:
+        return batch_key(self.batch)
+
+
+def batch_key(batch: str) -> str:
+    """The batch's name in URLs (``outbox:batch``): a slug for the reader and a hash of the
+    exact label, so that two labels with the same slug never share a page."""
+    digest = hashlib.sha256(batch.encode()).hexdigest()[:10]
+    return f"{slugify(batch)[:60].strip('-') or 'batch'}-{digest}"

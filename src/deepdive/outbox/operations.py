@@ -6,17 +6,25 @@ the database's, exactly once: a message is *claimed* (queued → sending) by a c
 update before it is handed to the server, so two tasks for the same message (a double
 enqueue, two workers) never both send it; every later write checks that the claim is still
 the one it made.
+
+A message can also be drafted for approval (``hold=True``): it is stored *held*, with no
+delivery task, until the secretariat approves it (``approve``, ``approve_batch``), having
+perhaps edited it (``edit_held``), or discards it (``discard_held``). The worker only ever
+claims queued messages, so nothing held can leave.
 """
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+import nh3
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from .models import OutboxMessage
 
@@ -42,10 +50,16 @@ def queue_email(
     related: models.Model | None = None,
     from_email: str | None = None,
     headers: dict[str, str] | None = None,
+    hold: bool = False,
+    batch: str = "",
 ) -> OutboxMessage:
     """Store one message and have the worker deliver it once the transaction commits.
 
-    Side effects: one OutboxMessage row; one delivery task enqueued on commit.
+    With ``hold`` the message waits for the secretariat's approval instead (status held, no
+    task). ``batch`` is a short label grouping the messages drafted together, e.g.
+    "Decisions — call 2027"; the secretariat approves a batch on its page (``outbox:batch``).
+
+    Side effects: one OutboxMessage row; unless held, one delivery task enqueued on commit.
     """
     with transaction.atomic():
         message = OutboxMessage.objects.create(
@@ -61,8 +75,11 @@ def queue_email(
                 ContentType.objects.get_for_model(related) if related is not None else None
             ),
             object_id=str(related.pk) if related is not None else "",
+            status=OutboxMessage.Status.HELD if hold else OutboxMessage.Status.QUEUED,
+            batch=" ".join(batch.split())[:120],
         )
-        transaction.on_commit(lambda: _enqueue(message.pk))
+        if not hold:
+            transaction.on_commit(lambda: _enqueue(message.pk))
     return message
 
 
@@ -87,8 +104,11 @@ def queue_templated_email(
     language: str,
     kind: str,
     related: models.Model | None = None,
+    hold: bool = False,
+    batch: str = "",
 ) -> OutboxMessage:
-    """Render a message in the recipient's language and queue it (see ``queue_email``)."""
+    """Render a message in the recipient's language and queue it, or hold it for approval
+    (see ``queue_email``)."""
     subject, text, html = render_email(
         template_prefix=template_prefix, context=context, language=language
     )
@@ -100,6 +120,8 @@ def queue_templated_email(
         language=language,
         kind=kind,
         related=related,
+        hold=hold,
+        batch=batch,
     )
 
 
@@ -250,4 +272,160 @@ def retry(*, actor: Any, message: OutboxMessage) -> bool:
                 summary=f"Retry {message.to_email}: {message.subject}",
             )
             transaction.on_commit(lambda: _enqueue(message.pk))
+    return bool(updated)
+
+
+# Approval of held messages -------------------------------------------------------------------
+
+# What an edited HTML body may keep: ammonia's (nh3's) allow-list of harmless tags and
+# attributes, links only to the web and to addresses; scripts, styles, event handlers, forms
+# and other URL schemes go.
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitize_html(html: str, *, language: str = "") -> str:
+    """The HTML body kept after an edit: cleaned by nh3 (see URL_SCHEMES), wrapped in a
+    document in ``language`` as the templates write it; empty when nothing is left."""
+    cleaned = nh3.clean(html, url_schemes=URL_SCHEMES).strip()
+    if not cleaned:
+        return ""
+    lang = f' lang="{escape(language)}"' if language else ""
+    return f"<!doctype html>\n<html{lang}><body>\n{cleaned}\n</body></html>\n"
+
+
+def edit_held(
+    *, actor: Any, message: OutboxMessage, subject: str, body_text: str, body_html: str
+) -> bool:
+    """Change the subject and bodies of a message waiting for approval (secretariat).
+
+    The subject is put on one line; the HTML is sanitised (``sanitize_html``). Returns False
+    when the message is no longer held (approved or discarded meanwhile: nothing saved).
+    Side effects: the message's subject, body_text, body_html, edited_by, edited_at; an audit
+    entry with the old and new values of what changed.
+    """
+    from deepdive.core import audit
+
+    subject = " ".join(str(subject).split())[:300]
+    body_html = sanitize_html(body_html, language=message.language)
+    with transaction.atomic():
+        current = (
+            OutboxMessage.objects.select_for_update()
+            .filter(pk=message.pk, status=OutboxMessage.Status.HELD)
+            .first()
+        )
+        if current is None:
+            return False
+        new = {"subject": subject, "body_text": body_text, "body_html": body_html}
+        changes = {
+            name: [getattr(current, name), value]
+            for name, value in new.items()
+            if getattr(current, name) != value
+        }
+        if changes:
+            now = timezone.now()
+            OutboxMessage.objects.filter(pk=current.pk).update(
+                **new, edited_by=actor, edited_at=now
+            )
+            for name, value in {**new, "edited_by": actor, "edited_at": now}.items():
+                setattr(message, name, value)
+            audit.record(
+                actor=actor,
+                action="outbox.edit",
+                subject=current,
+                summary=f"Edited {current.to_email}: {subject}",
+                changes=changes,
+            )
+    return True
+
+
+def approve(*, actor: Any, messages: Iterable[OutboxMessage]) -> int:
+    """Approve messages waiting for approval (secretariat): they are queued and delivered.
+
+    Idempotent: a message no longer held (already approved, discarded, never held) is left
+    as it is, so a double submit approves once. Returns the number approved.
+    Side effects: status queued, approved_by, approved_at; one delivery task per approved
+    message, enqueued on commit; one audit entry (about the message when there is one).
+    """
+    from deepdive.core import audit
+
+    ids = [m.pk for m in messages]
+    with transaction.atomic():
+        # Locked, so that a concurrent approval waits and then finds them queued.
+        held = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=ids, status=OutboxMessage.Status.HELD)
+            .order_by("pk")
+        )
+        if not held:
+            return 0
+        approved = [m.pk for m in held]
+        OutboxMessage.objects.filter(pk__in=approved, status=OutboxMessage.Status.HELD).update(
+            status=OutboxMessage.Status.QUEUED, approved_by=actor, approved_at=timezone.now()
+        )
+        batches = sorted({m.batch for m in held if m.batch})
+        audit.record(
+            actor=actor,
+            action="outbox.approve",
+            subject=held[0] if len(held) == 1 else None,
+            summary=(
+                f"Approved {held[0].to_email}: {held[0].subject}"
+                if len(held) == 1
+                else f"Approved {len(held)} messages"
+                + (f" of {', '.join(batches)}" if batches else "")
+            ),
+            changes={"messages": approved, "batches": batches},
+        )
+        transaction.on_commit(lambda: [_enqueue(pk) for pk in approved])
+    return len(approved)
+
+
+class BatchChanged(Exception):
+    """The batch does not hold the number of messages the approver saw."""
+
+    def __init__(self, held: int):
+        super().__init__(f"{held} messages are waiting for approval in this batch")
+        self.held = held
+
+
+def approve_batch(*, actor: Any, batch: str, expected: int | None = None) -> int:
+    """Approve every held message of ``batch`` (see ``approve``); returns the number approved,
+    0 when nothing is left to approve (a double submit).
+
+    With ``expected`` (the number the approver was shown), raises BatchChanged, approving
+    nothing, when another number of messages is waiting (drafted, edited away or discarded
+    meanwhile). Side effects: those of ``approve``.
+    """
+    if not batch:
+        raise ValueError("approve_batch needs a batch label")
+    with transaction.atomic():
+        held = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(batch=batch, status=OutboxMessage.Status.HELD)
+            .order_by("pk")
+        )
+        if expected is not None and held and len(held) != expected:
+            raise BatchChanged(len(held))
+        return approve(actor=actor, messages=held)
+
+
+def discard_held(*, actor: Any, message: OutboxMessage) -> bool:
+    """Drop a message waiting for approval (secretariat): it is never sent, and kept.
+
+    Returns False when the message was not held (nothing done). Side effects: status
+    discarded, audit entry.
+    """
+    from deepdive.core import audit
+
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(
+            pk=message.pk, status=OutboxMessage.Status.HELD
+        ).update(status=OutboxMessage.Status.DISCARDED)
+        if updated:
+            message.status = OutboxMessage.Status.DISCARDED
+            audit.record(
+                actor=actor,
+                action="outbox.discard",
+                subject=message,
+                summary=f"Discarded {message.to_email}: {message.subject}",
+            )
     return bool(updated)

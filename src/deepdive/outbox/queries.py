@@ -1,8 +1,8 @@
 """Reads of the outbox for the secretariat's pages."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
-from .models import OutboxMessage
+from .models import OutboxMessage, batch_key
 
 
 def status_counts() -> list[tuple[str, str, int]]:
@@ -34,4 +34,52 @@ def messages(*, status: str = "", kind: str = "", search: str = "") -> QuerySet[
 
 
 def message_detail(pk: int) -> OutboxMessage | None:
-    return OutboxMessage.objects.select_related("content_type").filter(pk=pk).first()
+    return (
+        OutboxMessage.objects.select_related("content_type", "approved_by", "edited_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def held_batches() -> list[dict]:
+    """The batches with messages waiting for approval, oldest first: label, key (for the
+    URL) and number held."""
+    rows = (
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.HELD)
+        .exclude(batch="")
+        .order_by()
+        .values("batch")
+        .annotate(held=Count("id"), first=Min("created_at"))
+        .order_by("first", "batch")
+    )
+    return [{"label": r["batch"], "key": batch_key(r["batch"]), "held": r["held"]} for r in rows]
+
+
+def batch_label(key: str) -> str | None:
+    """The batch whose URL key is ``key``, or None."""
+    labels = OutboxMessage.objects.exclude(batch="").order_by().values_list("batch", flat=True)
+    return next((label for label in labels.distinct() if batch_key(label) == key), None)
+
+
+def batch_messages(batch: str) -> QuerySet[OutboxMessage]:
+    """The messages of a batch, by recipient."""
+    return (
+        OutboxMessage.objects.filter(batch=batch)
+        .order_by("to_email", "pk")
+        .only("to_email", "language", "subject", "kind", "status", "created_at")
+    )
+
+
+def batch_status_counts(batch: str) -> list[tuple[str, str, int]]:
+    """(status, label, number) of the statuses present in a batch, in the lifecycle's order."""
+    counts = dict(
+        OutboxMessage.objects.filter(batch=batch)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return [
+        (value, label, counts[value])
+        for value, label in OutboxMessage.Status.choices
+        if counts.get(value)
+    ]

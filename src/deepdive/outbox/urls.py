@@ -7,4 +7,9 @@ urlpatterns = [
     path("manage/outbox/", views.message_list, name="list"),
     path("manage/outbox/<int:pk>/", views.message_detail, name="detail"),
     path("manage/outbox/<int:pk>/retry/", views.message_retry, name="retry"),
+    path("manage/outbox/<int:pk>/edit/", views.message_edit, name="edit"),
+    path("manage/outbox/<int:pk>/approve/", views.message_approve, name="approve"),
+    path("manage/outbox/<int:pk>/discard/", views.message_discard, name="discard"),
+    path("manage/outbox/batches/<str:batch>/", views.batch_detail, name="batch"),
+    path("manage/outbox/batches/<str:batch>/approve/", views.batch_approve, name="approve_batch"),
 ]

@@ -3,13 +3,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from deepdive.core import audit
 from deepdive.core.permissions import secretariat_required
 
 from . import operations, queries
-from .forms import OutboxFilterForm
+from .forms import BatchApprovalForm, HeldMessageForm, OutboxFilterForm
 from .models import OutboxMessage
 
 PAGE_SIZE = 50
@@ -28,6 +29,7 @@ def message_list(request):
             "page": page,
             "counts": queries.status_counts(),
             "current_status": filters.get("status", ""),
+            "held_batches": queries.held_batches(),
         },
     )
 
@@ -39,9 +41,10 @@ def _message_or_404(pk: int) -> OutboxMessage:
     return message
 
 
-@secretariat_required
-def message_detail(request, pk: int):
-    message = _message_or_404(pk)
+def _render_detail(request, message: OutboxMessage, *, form=None, status: int = 200):
+    held = message.status == message.Status.HELD
+    if form is None and held:
+        form = HeldMessageForm.for_message(message)
     return render(
         request,
         "outbox/detail.html",
@@ -50,8 +53,127 @@ def message_detail(request, pk: int):
             "related": message.related if message.content_type_id else None,
             "history": audit.history(message),
             "can_retry": message.status == message.Status.FAILED,
+            "held": held,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@secretariat_required
+def message_detail(request, pk: int):
+    return _render_detail(request, _message_or_404(pk))
+
+
+@require_POST
+@secretariat_required
+def message_edit(request, pk: int):
+    """Save the edit of a held message; "Save and approve" approves it too. On an error the
+    page comes back with what was typed."""
+    message = _message_or_404(pk)
+    form = HeldMessageForm.for_message(message, request.POST)
+    if not form.is_valid():
+        return _render_detail(request, message, form=form, status=400)
+    if not operations.edit_held(actor=request.user, message=message, **form.cleaned_data):
+        message = _message_or_404(pk)
+        form.add_error(
+            None,
+            _("This message is no longer waiting for approval: your changes were not saved."),
+        )
+        return _render_detail(request, message, form=form, status=409)
+    if "approve" in request.POST:
+        operations.approve(actor=request.user, messages=[message])
+        flash.success(request, _("Saved and approved: the message is queued to be sent."))
+    else:
+        flash.success(request, _("Your changes are saved. The message still waits for approval."))
+    return redirect("outbox:detail", pk=message.pk)
+
+
+@require_POST
+@secretariat_required
+def message_approve(request, pk: int):
+    message = _message_or_404(pk)
+    if operations.approve(actor=request.user, messages=[message]):
+        flash.success(request, _("Approved: the message is queued to be sent."))
+    else:
+        flash.warning(request, _("This message was not waiting for approval; nothing was done."))
+    return redirect("outbox:detail", pk=message.pk)
+
+
+@require_POST
+@secretariat_required
+def message_discard(request, pk: int):
+    message = _message_or_404(pk)
+    if operations.discard_held(actor=request.user, message=message):
+        flash.success(request, _("Discarded: the message will not be sent."))
+    else:
+        flash.warning(request, _("This message was not waiting for approval; nothing was done."))
+    return redirect("outbox:detail", pk=message.pk)
+
+
+def _batch_or_404(key: str) -> str:
+    label = queries.batch_label(key)
+    if label is None:
+        raise Http404
+    return label
+
+
+@secretariat_required
+def batch_detail(request, batch: str):
+    label = _batch_or_404(batch)
+    held = [m for m in queries.batch_messages(label) if m.status == m.Status.HELD]
+    return render(
+        request,
+        "outbox/batch.html",
+        {
+            "batch": label,
+            "key": batch,
+            "held": held,
+            "counts": queries.batch_status_counts(label),
+            "form": BatchApprovalForm(initial={"expected": len(held)}),
         },
     )
+
+
+@require_POST
+@secretariat_required
+def batch_approve(request, batch: str):
+    """Approve the batch's held messages, if they are still the number shown on the button;
+    a second submit finds nothing left and approves nothing."""
+    label = _batch_or_404(batch)
+    form = BatchApprovalForm(request.POST)
+    expected = form.cleaned_data["expected"] if form.is_valid() else None
+    if expected is None:
+        flash.warning(request, _("Nothing was approved: reload the page and try again."))
+        return redirect("outbox:batch", batch=batch)
+    try:
+        approved = operations.approve_batch(actor=request.user, batch=label, expected=expected)
+    except operations.BatchChanged as changed:
+        flash.warning(
+            request,
+            ngettext(
+                "Nothing was approved: the batch changed since you opened it, and %(count)d "
+                "message now waits for approval. Check it and approve again.",
+                "Nothing was approved: the batch changed since you opened it, and %(count)d "
+                "messages now wait for approval. Check them and approve again.",
+                changed.held,
+            )
+            % {"count": changed.held},
+        )
+        return redirect("outbox:batch", batch=batch)
+    if approved:
+        flash.success(
+            request,
+            ngettext(
+                "%(count)d message approved: it is queued to be sent.",
+                "%(count)d messages approved: they are queued to be sent.",
+                approved,
+            )
+            % {"count": approved},
+        )
+    else:
+        flash.info(request, _("Nothing was left to approve in this batch."))
+    return redirect("outbox:batch", batch=batch)
 
 
 @require_POST
