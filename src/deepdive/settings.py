@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "deepdive.series",
     "deepdive.proposals",
     "deepdive.reviews",
+    "deepdive.selection",
     "deepdive.outbox",
     "deepdive.demo",
 ]

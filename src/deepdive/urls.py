@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("deepdive.series.urls")),
     path("", include("deepdive.proposals.urls")),
     path("", include("deepdive.reviews.urls")),
+    path("", include("deepdive.selection.urls")),
     path("", include("deepdive.outbox.urls")),
     path("admin/", admin.site.urls),
     # Uploaded logos; behind a real web server, serve MEDIA_ROOT from it instead.

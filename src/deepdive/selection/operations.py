@@ -1,0 +1,195 @@
+"""Writes of the selection: a call's rules, and runs of the ``select`` optimiser.
+
+Each function takes keyword arguments only, checks the actor's right on the server, writes in
+one transaction and records an audit entry. Refusals raise ``RulesInvalid`` whose ``errors`` are
+{form field: [message]} for the person, beside the field they belong to ("" for the whole form).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from deepdive.core import audit
+from deepdive.optimize.select import parse, solve, to_json
+from deepdive.proposals.models import Proposal
+from deepdive.series.models import Call
+
+from .evaluation import evaluate, top_by_score
+from .models import SelectionRules, SelectionRun
+from .optimiser_input import DEFAULT_WEIGHTS, build, rule_set
+
+MAX_FIELDS = ("max_per_organisation", "max_per_lead_org_type", "max_per_region")
+
+
+class RulesInvalid(Exception):
+    """The rules given cannot be saved; ``errors`` is {form field: [messages]}."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+def _check_secretariat(actor: Any) -> None:
+    if not getattr(actor, "is_secretariat", False):
+        raise PermissionDenied
+
+
+def update_rules(
+    *,
+    actor: Any,
+    call: Call,
+    seats: int,
+    min_per_theme: dict[str, int],
+    min_per_outcome: dict[str, int],
+    max_per_organisation: int | None,
+    max_per_lead_org_type: int | None,
+    max_per_region: int | None,
+    weights: dict[str, float],
+    include: list[int],
+    exclude: list[int],
+) -> SelectionRules:
+    """Save the selection rules of ``call`` (created on first save).
+
+    Refused, with messages beside the fields: fewer than one seat; a negative minimum; a cap
+    below one; a negative weight; a proposal both locked in and locked out; a locked proposal
+    that is not a submitted proposal of the call. More proposals locked in than seats is
+    allowed: the run then says which rules contradict each other.
+
+    Side effects: the ``SelectionRules`` row of the call, its locks; one audit entry
+    ("selection.rules_updated") with what changed.
+    """
+    _check_secretariat(actor)
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if seats is None or seats < 1:
+        refuse("seats", _("Select at least one webinar."))
+    for code, minimum in min_per_theme.items():
+        if minimum is None or minimum < 0:
+            refuse(f"min_theme_{code}", _("Give a minimum of 0 or more."))
+    for number, minimum in min_per_outcome.items():
+        if minimum is None or minimum < 0:
+            refuse(f"min_outcome_{number}", _("Give a minimum of 0 or more."))
+    caps = {
+        "max_per_organisation": max_per_organisation,
+        "max_per_lead_org_type": max_per_lead_org_type,
+        "max_per_region": max_per_region,
+    }
+    for field, value in caps.items():
+        if value is not None and value < 1:
+            refuse(field, _("Give 1 or more, or leave it empty for no limit."))
+    for key in DEFAULT_WEIGHTS:
+        value = weights.get(key)
+        if value is None or value < 0:
+            refuse(f"weight_{key}", _("Give a weight of 0 or more."))
+    both = set(include) & set(exclude)
+    if both:
+        titles = ", ".join(f"“{p}”" for p in Proposal.objects.filter(pk__in=both).order_by("pk"))
+        refuse(
+            "exclude",
+            _("A proposal cannot be both locked in and locked out: %(titles)s.")
+            % {"titles": titles},
+        )
+    allowed = set(
+        Proposal.objects.filter(call=call, status=Proposal.Status.SUBMITTED).values_list(
+            "pk", flat=True
+        )
+    )
+    if set(include) - allowed or set(exclude) - allowed:
+        refuse("", _("Only submitted proposals of this call can be locked in or out."))
+    if errors:
+        raise RulesInvalid(errors)
+
+    with transaction.atomic():
+        before = rule_set(call).snapshot()
+        rules, _created = SelectionRules.objects.select_for_update().get_or_create(
+            call=call, defaults={"seats": seats}
+        )
+        rules.seats = seats
+        rules.min_per_theme = {str(k): int(v) for k, v in min_per_theme.items()}
+        rules.min_per_outcome = {str(k): int(v) for k, v in min_per_outcome.items()}
+        for field, value in caps.items():
+            setattr(rules, field, value)
+        for key in DEFAULT_WEIGHTS:
+            setattr(rules, f"weight_{key}", float(weights[key]))
+        rules.updated_by = actor
+        rules.save()
+        rules.include.set(sorted(set(include)))
+        rules.exclude.set(sorted(set(exclude)))
+        after = rule_set(call).snapshot()
+        changes = {
+            key: [str(before[key]), str(after[key])]
+            for key in after
+            if before.get(key) != after[key]
+        }
+        audit.record(
+            actor=actor,
+            action="selection.rules_updated",
+            subject=call,
+            summary=_("Selection rules of %(call)s saved") % {"call": call},
+            changes=changes,
+        )
+    return rules
+
+
+def run_selection(*, actor: Any, call: Call, note: str = "") -> SelectionRun:
+    """Run the ``select`` optimiser over the calibrated scores of the call's submitted
+    proposals under its current rules (saved, or the defaults), and keep the run.
+
+    The input is built and the optimiser runs (up to 30 seconds) outside any transaction; the
+    run is then written in one. The "top N by score" (N = the seats, or fewer proposals) is
+    measured by the same objective and stored beside the result for the comparison.
+
+    Side effects: one ``SelectionRun`` (status "proposed"); one audit entry
+    ("selection.run") naming the solver status and the objective.
+    """
+    _check_secretariat(actor)
+    rules = rule_set(call)
+    built = build(call, rules)
+    problem = parse(built.input)
+    result = solve(problem)
+    out = to_json(result)
+    out["details"] = {
+        pid: {
+            "selected": e.selected,
+            "code": e.code,
+            "forced_in_loss": e.forced_in_loss,
+            "forced_in_exact": e.forced_in_exact,
+            "forced_in_extra_shortfall": e.forced_in_extra_shortfall,
+        }
+        for pid, e in result.explanations.items()
+    }
+    n = min(problem.seats, len(problem.proposals))
+    top = evaluate(problem, top_by_score(problem, n))
+    top["n"] = n
+
+    with transaction.atomic():
+        run = SelectionRun.objects.create(
+            call=call,
+            rules=rules.snapshot(),
+            input=built.input,
+            result=out,
+            top_n=top,
+            proposals=built.facts,
+            unscored=built.unscored,
+            solver_status=result.status,
+            objective=None if result.objective is None else round(result.objective, 9),
+            shortfall=result.shortfall,
+            note=note,
+            created_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action="selection.run",
+            subject=run,
+            summary=_("Selection run %(number)s of %(call)s: %(status)s")
+            % {"number": run.pk, "call": call, "status": result.status},
+            changes={"objective": [None, out["objective"]], "selected": [None, out["selected"]]},
+        )
+    return run
