@@ -82,3 +82,15 @@ def test_demo_has_a_reviewed_call_with_a_conflict_and_calibrated_ranking():
     rows = ranking(call).rows
     assert any(row.disagreement for row in rows)
     assert calibrated_scores(call)
+
+
+def test_demo_selection_beats_the_top_n_by_score():
+    from deepdive.selection.operations import run_selection
+
+    load_demo(password="demo-pass-123")
+    call = Call.objects.get(slug="first-round-reviewed")
+    secretariat = User.objects.get(email="secretariat@example.org")
+    run = run_selection(actor=secretariat, call=call)
+    assert run.shortfall == 0
+    assert set(run.result["selected"]) != set(run.top_n["ids"])
+    assert run.top_n["shortfall"] > 0  # the top four miss human trafficking
