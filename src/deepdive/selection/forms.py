@@ -185,3 +185,11 @@ class CompareForm(forms.Form):
         choices = [(r.pk, f"{r} · {when(r.created_at)}") for r in runs]
         self.fields["a"].choices = choices
         self.fields["b"].choices = choices
+
+
+class ConfirmForm(forms.Form):
+    host_deadline = forms.DateField(
+        label=_("Hosts confirm by"),
+        help_text=_("A date in the call's time zone; the hosts may answer until the end of it."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

@@ -116,3 +116,52 @@ class SelectionRun(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("selection:run", kwargs={"pk": self.pk})
+
+
+class Decision(models.Model):
+    """The decision on one proposal of a call, made when a run is confirmed (``decisions.py``).
+    ``host_*`` fields concern selected proposals: their hosts confirm or decline by the
+    deadline."""
+
+    class Outcome(models.TextChoices):
+        SELECTED = "selected", _("selected")
+        WAITLISTED = "waitlisted", _("waitlisted")
+        NOT_SELECTED = "not_selected", _("not selected")
+
+    class HostStatus(models.TextChoices):
+        PENDING = "pending", _("waiting for the host's answer")
+        CONFIRMED = "confirmed", _("hosting confirmed")
+        DECLINED = "declined", _("hosting declined")
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.CASCADE, related_name="decision", verbose_name=_("proposal")
+    )
+    run = models.ForeignKey(
+        SelectionRun, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("run")
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    waitlist_position = models.PositiveIntegerField(_("place on the waitlist"), null=True)
+    host_status = models.CharField(
+        _("hosting"), max_length=10, choices=HostStatus.choices, blank=True
+    )
+    host_deadline = models.DateTimeField(_("host to answer by"), null=True, blank=True)
+    host_answered_at = models.DateTimeField(_("host answered"), null=True, blank=True)
+    host_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("host answered by"),
+    )
+    reminded_at = models.DateTimeField(_("host reminded"), null=True, blank=True)
+    promoted_from_waitlist = models.BooleanField(_("promoted from the waitlist"), default=False)
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["outcome", "waitlist_position", "proposal_id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return f"{self.proposal}: {self.get_outcome_display()}"

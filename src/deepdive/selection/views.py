@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from deepdive.core.permissions import secretariat_required
+from deepdive.outbox.models import batch_key
+from deepdive.proposals import access
 from deepdive.series.models import Call
 
-from . import operations, queries
-from .forms import CompareForm, RulesForm
-from .models import SelectionRun
+from . import decisions, operations, queries
+from .forms import CompareForm, ConfirmForm, RulesForm
+from .models import Decision, SelectionRun
 from .optimiser_input import call_outcomes, call_themes, rule_set
 
 
@@ -72,11 +76,39 @@ def run(request, pk: int):
     selection_run = get_object_or_404(
         SelectionRun.objects.select_related("call__series", "created_by"), pk=pk
     )
+    call = selection_run.call
+    context = _decision_context(call)
+    batch = selection_run.result.get("decision_batch")
     return render(
         request,
         "selection/run.html",
-        {"call": selection_run.call, "report": queries.run_report(selection_run)},
+        {
+            "call": call,
+            "report": queries.run_report(selection_run),
+            **context,
+            "confirm_form": None if context["decisions"] else ConfirmForm(),
+            "batch_key": batch_key(batch) if batch else None,
+            "changes": _changes(selection_run),
+        },
     )
+
+
+def _changes(selection_run: SelectionRun) -> dict | None:
+    """What a promotion changed, with titles in place of the optimiser's ids."""
+    changes = selection_run.result.get("changes")
+    if not changes:
+        return None
+    facts = selection_run.proposals
+
+    def title(pid: str) -> str:
+        return facts.get(pid, {}).get("title", pid)
+
+    return {
+        "left": [title(pid) for pid in changes["left"]],
+        "came_in": [title(pid) for pid in changes["came_in"]],
+        "objective_before": changes["objective_before"],
+        "objective_after": changes["objective_after"],
+    }
 
 
 @secretariat_required
@@ -96,4 +128,82 @@ def compare(request, call_id: int):
         request,
         "selection/compare.html",
         {"call": call, "form": form, "comparison": comparison, "runs": runs},
+    )
+
+
+def _decision_context(call: Call) -> dict:
+    listed = list(decisions.confirmed_decisions(call))
+    by_outcome = {key: [d for d in listed if d.outcome == key] for key in Decision.Outcome.values}
+    return {
+        "decisions": listed,
+        "selected": by_outcome["selected"],
+        "waitlisted": by_outcome["waitlisted"],
+        "not_selected": by_outcome["not_selected"],
+        "declined": [d for d in by_outcome["selected"] if d.host_status == "declined"],
+    }
+
+
+@secretariat_required
+@require_http_methods(["POST"])
+def confirm(request, pk: int):
+    selection_run = get_object_or_404(SelectionRun.objects.select_related("call"), pk=pk)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date by which the hosts confirm."))
+        return redirect(selection_run)
+    deadline = decisions.end_of_day(form.cleaned_data["host_deadline"], selection_run.call)
+    try:
+        decisions.confirm_run(actor=request.user, run=selection_run, host_deadline=deadline)
+    except decisions.DecisionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("The run is the decision. The e-mails are drafted: read and approve them."),
+        )
+    return redirect(selection_run)
+
+
+@secretariat_required
+@require_http_methods(["POST"])
+def promote(request, call_id: int):
+    call = _call(call_id)
+    try:
+        new_run = decisions.promote_from_waitlist(actor=request.user, call=call)
+    except decisions.DecisionRefused as refused:
+        messages.error(request, str(refused))
+        confirmed = queries.runs_of(call).filter(status=SelectionRun.Status.CONFIRMED).first()
+        return redirect(confirmed or reverse("selection:rules", kwargs={"call_id": call.pk}))
+    messages.success(request, _("Promoted from the waitlist. Here is what changed."))
+    return redirect(new_run)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def host(request, proposal_id: int):
+    proposal = get_object_or_404(
+        access.editable_proposals(request.user).select_related("call"), pk=proposal_id
+    )
+    decision = get_object_or_404(Decision, proposal=proposal, outcome=Decision.Outcome.SELECTED)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action in ("confirm", "decline"):
+            try:
+                decisions.answer_hosting(
+                    actor=request.user, decision=decision, confirm=action == "confirm"
+                )
+            except decisions.DecisionRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, _("Thank you: your answer is saved."))
+        return redirect("selection:host", proposal_id=proposal.pk)
+    return render(
+        request,
+        "selection/host.html",
+        {
+            "proposal": proposal,
+            "decision": decision,
+            "can_answer": decisions.can_answer(decision),
+            "zone": proposal.call.timezone,
+        },
     )

@@ -1,0 +1,410 @@
+"""The decision of a call: confirming a run, the hosts' answers, reminders, and promotion from
+the waitlist (DESIGN.md, **select**).
+
+Each write takes keyword arguments only, checks the actor's right on the server, writes in one
+transaction and records an audit entry. The optimiser always runs *before* the transaction.
+Refusals raise ``DecisionRefused`` with a message for the person.
+
+- Confirming a run: its chosen proposals are *selected*; the optimiser is run again on the
+  run's own input with the chosen excluded and ``min(WAITLIST_SEATS, proposals remaining)``
+  seats: those it picks are *waitlisted*, numbered 1..k by their score (highest first, ties by
+  order of submission) — the optimiser picks a set, the score orders it; every other proposal
+  sent to the optimiser is *not selected*.
+- Promotion: the optimiser runs on the confirmed input with the decliners excluded, the other
+  selected locked in, and the seats of the decision; whoever it adds comes in.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deepdive.accounts.operations import language_of
+from deepdive.core import audit
+from deepdive.optimize.select import parse, solve, to_json
+from deepdive.outbox.operations import queue_templated_email
+from deepdive.proposals import access
+from deepdive.proposals.models import Proposal
+from deepdive.series.models import Call
+
+from .evaluation import evaluate, top_by_score
+from .models import Decision, SelectionRun
+from .optimiser_input import pk_of, proposal_id
+
+# At most this many proposals are waitlisted.
+WAITLIST_SEATS = 3
+# Hosts are reminded once, this long before their deadline.
+REMIND_BEFORE = timedelta(days=3)
+# A promoted host whose predecessor's deadline has passed gets this long.
+PROMOTED_DEADLINE = timedelta(days=7)
+
+
+class DecisionRefused(Exception):
+    """The decision step cannot be taken; the message says why."""
+
+
+def _check_secretariat(actor: Any) -> None:
+    if not getattr(actor, "is_secretariat", False):
+        raise PermissionDenied
+
+
+def end_of_day(day, call: Call) -> datetime:
+    """The last second of ``day`` in the call's time zone."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(call.timezone))
+
+
+def decision_batch(call: Call) -> str:
+    return f"Decisions — {call}"
+
+
+def _solve(data: dict[str, Any]) -> tuple[Any, Any, dict[str, Any]]:
+    """Run the optimiser on ``data``: (problem, result, result as stored)."""
+    problem = parse(data)
+    result = solve(problem)
+    out = to_json(result)
+    out["details"] = {
+        pid: {
+            "selected": e.selected,
+            "code": e.code,
+            "forced_in_loss": e.forced_in_loss,
+            "forced_in_exact": e.forced_in_exact,
+            "forced_in_extra_shortfall": e.forced_in_extra_shortfall,
+        }
+        for pid, e in result.explanations.items()
+    }
+    return problem, result, out
+
+
+def _with_locks(data: dict[str, Any], *, seats: int, include, exclude) -> dict[str, Any]:
+    new = copy.deepcopy(data)
+    new["seats"] = seats
+    rules = new.setdefault("rules", {})
+    excluded = set(exclude) | (set(rules.get("exclude", [])) - set(include))
+    rules["exclude"] = sorted(excluded)
+    rules["include"] = sorted(set(include) | (set(rules.get("include", [])) - excluded))
+    return new
+
+
+def _scores(data: dict[str, Any]) -> dict[str, float]:
+    return {p["id"]: p["score"] for p in data.get("proposals", [])}
+
+
+def _host_url(proposal: Proposal) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "selection:host", kwargs={"proposal_id": proposal.pk}
+    )
+
+
+def _email(decision: Decision, *, prefix: str, hold: bool, batch: str = "") -> None:
+    proposal = decision.proposal
+    language = (
+        language_of(proposal.created_by) if proposal.created_by_id else settings.LANGUAGE_CODE
+    )
+    queue_templated_email(
+        to=proposal.contact_email,
+        template_prefix=prefix,
+        context={
+            "proposal": proposal,
+            "call": proposal.call,
+            "decision": decision,
+            "zone": proposal.call.timezone,
+            "host_url": _host_url(proposal),
+        },
+        language=language,
+        kind=prefix.rsplit("/", 1)[-1],
+        related=proposal,
+        hold=hold,
+        batch=batch,
+    )
+
+
+def confirmed_decisions(call: Call):
+    return Decision.objects.filter(proposal__call=call).select_related(
+        "proposal__lead_organisation", "run", "host_answered_by"
+    )
+
+
+def confirm_run(*, actor: Any, run: SelectionRun, host_deadline: datetime) -> str:
+    """Confirm ``run`` as the decision of its call; returns the label of the e-mail batch.
+
+    Refused: a call that already has a decision; a run that selected nothing; a deadline in
+    the past. The waitlist is computed first, outside the transaction (see the module).
+
+    Side effects: the run's status "confirmed"; one ``Decision`` per proposal sent to the
+    optimiser (selected ones: host pending, ``host_deadline``); one decision e-mail per
+    proposal to its contact, in the language of the person who created it, *held* for the
+    secretariat's approval in the batch returned; one audit entry ("selection.confirmed").
+    """
+    _check_secretariat(actor)
+    call = run.call
+    if Decision.objects.filter(proposal__call=call).exists():
+        raise DecisionRefused(_("A run of this call is already confirmed as the decision."))
+    chosen = list(run.result.get("selected") or [])
+    if not chosen:
+        raise DecisionRefused(_("This run selected nothing: it cannot be the decision."))
+    if host_deadline <= timezone.now():
+        raise DecisionRefused(_("Give a deadline for the hosts in the future."))
+
+    scores = _scores(run.input)
+    remaining = [pid for pid in scores if pid not in set(chosen)]
+    waitlist: list[str] = []
+    seats = min(WAITLIST_SEATS, len(remaining))
+    if seats:
+        data = _with_locks(run.input, seats=seats, include=[], exclude=chosen)
+        _problem, result, _out = _solve(data)
+        waitlist = sorted(result.selected, key=lambda pid: (-scores[pid], pk_of(pid)))
+
+    batch = decision_batch(call)
+    with transaction.atomic():
+        run = SelectionRun.objects.select_for_update().get(pk=run.pk)
+        if Decision.objects.filter(proposal__call=call).exists():
+            raise DecisionRefused(_("A run of this call is already confirmed as the decision."))
+        run.status = SelectionRun.Status.CONFIRMED
+        run.result = {**run.result, "waitlist": waitlist, "decision_batch": batch}
+        run.save(update_fields=["status", "result"])
+        proposals = Proposal.objects.select_related("call", "created_by").in_bulk(
+            [pk_of(pid) for pid in scores]
+        )
+        decisions = []
+        for pid in scores:
+            proposal = proposals.get(pk_of(pid))
+            if proposal is None:
+                continue
+            if pid in chosen:
+                decision = Decision(
+                    proposal=proposal,
+                    run=run,
+                    outcome=Decision.Outcome.SELECTED,
+                    host_status=Decision.HostStatus.PENDING,
+                    host_deadline=host_deadline,
+                )
+            elif pid in waitlist:
+                decision = Decision(
+                    proposal=proposal,
+                    run=run,
+                    outcome=Decision.Outcome.WAITLISTED,
+                    waitlist_position=waitlist.index(pid) + 1,
+                )
+            else:
+                decision = Decision(
+                    proposal=proposal, run=run, outcome=Decision.Outcome.NOT_SELECTED
+                )
+            decision.save()
+            decisions.append(decision)
+        for decision in decisions:
+            _email(decision, prefix="selection/email/decision", hold=True, batch=batch)
+        audit.record(
+            actor=actor,
+            action="selection.confirmed",
+            subject=run,
+            summary=_("Run %(number)s confirmed as the decision of %(call)s")
+            % {"number": run.pk, "call": call},
+            changes={"selected": [None, chosen], "waitlist": [None, waitlist]},
+        )
+    return batch
+
+
+def can_answer(decision: Decision, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return (
+        decision.outcome == Decision.Outcome.SELECTED
+        and decision.host_status == Decision.HostStatus.PENDING
+        and decision.host_deadline is not None
+        and now <= decision.host_deadline
+    )
+
+
+def answer_hosting(*, actor: Any, decision: Decision, confirm: bool) -> Decision:
+    """The host of a selected proposal confirms (or declines) that they will host it.
+
+    Refused: someone not a verified contact of the lead organisation (PermissionDenied); a
+    proposal not selected; an answer already given; after the deadline.
+
+    Side effects: the decision's host status, who answered and when; one audit entry
+    ("selection.hosting_confirmed" or "selection.hosting_declined").
+    """
+    if not access.editable_proposals(actor).filter(pk=decision.proposal_id).exists():
+        raise PermissionDenied
+    with transaction.atomic():
+        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        if decision.outcome != Decision.Outcome.SELECTED:
+            raise DecisionRefused(_("This proposal is not selected."))
+        if decision.host_status != Decision.HostStatus.PENDING:
+            raise DecisionRefused(_("You have already answered."))
+        if not can_answer(decision):
+            raise DecisionRefused(_("The deadline to answer has passed."))
+        decision.host_status = (
+            Decision.HostStatus.CONFIRMED if confirm else Decision.HostStatus.DECLINED
+        )
+        decision.host_answered_at = timezone.now()
+        decision.host_answered_by = actor
+        decision.save(update_fields=["host_status", "host_answered_at", "host_answered_by"])
+        audit.record(
+            actor=actor,
+            action="selection.hosting_confirmed" if confirm else "selection.hosting_declined",
+            subject=decision.proposal,
+            summary=(
+                _("Hosting of “%(title)s” confirmed")
+                if confirm
+                else _("Hosting of “%(title)s” declined")
+            )
+            % {"title": decision.proposal},
+        )
+    return decision
+
+
+def send_hosting_reminders(*, now: datetime | None = None) -> int:
+    """Remind, once, the contacts of selected proposals whose host has not answered and whose
+    deadline is less than three days away (and not yet passed). Returns how many.
+
+    Side effects: per reminder, ``reminded_at`` set and one e-mail queued (not held: routine);
+    one audit entry ("selection.hosting_reminded"). Safe to run from cron.
+    """
+    now = now or timezone.now()
+    due = Decision.objects.filter(
+        outcome=Decision.Outcome.SELECTED,
+        host_status=Decision.HostStatus.PENDING,
+        reminded_at__isnull=True,
+        host_deadline__gt=now,
+        host_deadline__lte=now + REMIND_BEFORE,
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in list(due):
+        with transaction.atomic():
+            if not Decision.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue
+            decision = Decision.objects.select_related(
+                "proposal__call", "proposal__created_by"
+            ).get(pk=pk)
+            _email(decision, prefix="selection/email/hosting_reminder", hold=False)
+            audit.record(
+                actor=None,
+                action="selection.hosting_reminded",
+                subject=decision.proposal,
+                summary=_("Host of “%(title)s” reminded") % {"title": decision.proposal},
+            )
+        count += 1
+    return count
+
+
+def promote_from_waitlist(*, actor: Any, call: Call) -> SelectionRun:
+    """Replace the selected proposals whose hosts declined: the optimiser runs again on the
+    confirmed input with the decliners excluded, the other selected locked in and the seats of
+    the decision. Returns the new run, whose ``result["changes"]`` says who left, who came in
+    and the objective before and after.
+
+    Refused: no decision yet; no decliner to replace; no proposal that can come in.
+
+    Side effects: one ``SelectionRun`` (status confirmed, note "promotion"); the decliners not
+    selected any more; each newcomer selected (host pending, deadline the decliners' or, when it
+    has passed, in seven days, ``promoted_from_waitlist``), the waitlist renumbered; one decision
+    e-mail per newcomer, held for approval in a new batch; one audit entry
+    ("selection.promoted").
+    """
+    _check_secretariat(actor)
+    decisions = list(confirmed_decisions(call))
+    if not decisions:
+        raise DecisionRefused(_("There is no decision for this call yet."))
+    leaving = [
+        d
+        for d in decisions
+        if d.outcome == Decision.Outcome.SELECTED and d.host_status == Decision.HostStatus.DECLINED
+    ]
+    if not leaving:
+        raise DecisionRefused(_("No selected host has declined: there is nobody to replace."))
+    staying = [
+        proposal_id(d.proposal_id)
+        for d in decisions
+        if d.outcome == Decision.Outcome.SELECTED and d.host_status != Decision.HostStatus.DECLINED
+    ]
+    declined = [
+        proposal_id(d.proposal_id)
+        for d in decisions
+        if d.host_status == Decision.HostStatus.DECLINED
+    ]
+    base = (
+        SelectionRun.objects.filter(call=call, status=SelectionRun.Status.CONFIRMED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    data = _with_locks(base.input, seats=base.input["seats"], include=staying, exclude=declined)
+    problem, result, out = _solve(data)
+    came_in = [pid for pid in result.selected if pid not in set(staying)]
+    eligible = {
+        proposal_id(d.proposal_id)
+        for d in decisions
+        if d.outcome in (Decision.Outcome.WAITLISTED, Decision.Outcome.NOT_SELECTED)
+    }
+    if not came_in or not set(came_in) <= eligible:
+        raise DecisionRefused(_("No proposal on the waitlist or left out can come in."))
+    n = min(problem.seats, len(problem.proposals))
+    top = evaluate(problem, top_by_score(problem, n))
+    top["n"] = n
+    now = timezone.now()
+    old_deadline = max((d.host_deadline for d in leaving if d.host_deadline), default=None)
+    deadline = old_deadline if old_deadline and old_deadline > now else now + PROMOTED_DEADLINE
+    batch = f"{decision_batch(call)} — {_('promotion')} {now:%Y-%m-%d %H:%M:%S}"
+    out["changes"] = {
+        "left": [proposal_id(d.proposal_id) for d in leaving],
+        "came_in": came_in,
+        "objective_before": base.objective,
+        "objective_after": result.objective,
+    }
+    out["decision_batch"] = batch
+
+    with transaction.atomic():
+        run = SelectionRun.objects.create(
+            call=call,
+            rules={**base.rules, "include": sorted(pk_of(p) for p in staying)},
+            input=data,
+            result=out,
+            top_n=top,
+            proposals=base.proposals,
+            unscored=base.unscored,
+            status=SelectionRun.Status.CONFIRMED,
+            solver_status=result.status,
+            objective=None if result.objective is None else round(result.objective, 9),
+            shortfall=result.shortfall,
+            note="promotion",
+            created_by=actor,
+        )
+        Decision.objects.filter(pk__in=[d.pk for d in leaving]).update(
+            outcome=Decision.Outcome.NOT_SELECTED
+        )
+        newcomers = []
+        for pid in came_in:
+            decision = Decision.objects.select_for_update().get(proposal_id=pk_of(pid))
+            decision.run = run
+            decision.outcome = Decision.Outcome.SELECTED
+            decision.waitlist_position = None
+            decision.host_status = Decision.HostStatus.PENDING
+            decision.host_deadline = deadline
+            decision.promoted_from_waitlist = True
+            decision.save()
+            newcomers.append(decision)
+        waiting = Decision.objects.filter(
+            proposal__call=call, outcome=Decision.Outcome.WAITLISTED
+        ).order_by("waitlist_position", "proposal_id")
+        for position, decision in enumerate(waiting, start=1):
+            if decision.waitlist_position != position:
+                decision.waitlist_position = position
+                decision.save(update_fields=["waitlist_position"])
+        for decision in newcomers:
+            _email(decision, prefix="selection/email/decision", hold=True, batch=batch)
+        audit.record(
+            actor=actor,
+            action="selection.promoted",
+            subject=run,
+            summary=_("Promotion from the waitlist of %(call)s") % {"call": call},
+            changes={"left": out["changes"]["left"], "came_in": came_in},
+        )
+    return run
