@@ -187,9 +187,19 @@ class CompareForm(forms.Form):
         self.fields["b"].choices = choices
 
 
+def _two_weeks_from_today():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.localdate() + timedelta(days=14)
+
+
 class ConfirmForm(forms.Form):
     host_deadline = forms.DateField(
         label=_("Hosts confirm by"),
         help_text=_("A date in the call's time zone; the hosts may answer until the end of it."),
         widget=forms.DateInput(attrs={"type": "date"}),
+        # Two weeks give hosts on every continent time to consult their organisation.
+        initial=_two_weeks_from_today,
     )
