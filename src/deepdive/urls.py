@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("deepdive.proposals.urls")),
     path("", include("deepdive.reviews.urls")),
     path("", include("deepdive.selection.urls")),
+    path("", include("deepdive.timetable.urls")),
+    path("", include("deepdive.webinars.urls")),
     path("", include("deepdive.outbox.urls")),
     path("admin/", admin.site.urls),
     # Uploaded logos; behind a real web server, serve MEDIA_ROOT from it instead.

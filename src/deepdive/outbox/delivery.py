@@ -1,5 +1,6 @@
 """Hands one stored message to the real mail backend (SMTP, file or console)."""
 
+from email.mime.text import MIMEText
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -47,4 +48,19 @@ def send(message: OutboxMessage) -> None:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments or []:
+        email.attach(_text_part(attachment))
     email.send()
+
+
+def _text_part(attachment: dict[str, str]) -> MIMEText:
+    """A text attachment keeping the parameters of its content type: calendar clients read
+    ``text/calendar; method=REQUEST`` as an invitation, which Django's ``attach`` would drop."""
+    kind, *params = (part.strip() for part in attachment["content_type"].split(";"))
+    part = MIMEText(attachment["content"], kind.split("/", 1)[1], "utf-8")
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.lower() != "charset":
+            part.set_param(name, value.strip('"'))
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part

@@ -52,12 +52,15 @@ def queue_email(
     headers: dict[str, str] | None = None,
     hold: bool = False,
     batch: str = "",
+    attachments: list[dict[str, str]] | None = None,
 ) -> OutboxMessage:
     """Store one message and have the worker deliver it once the transaction commits.
 
     With ``hold`` the message waits for the secretariat's approval instead (status held, no
     task). ``batch`` is a short label grouping the messages drafted together, e.g.
     "Decisions — call 2027"; the secretariat approves a batch on its page (``outbox:batch``).
+    ``attachments`` are text files (a calendar invitation): dicts with ``filename``,
+    ``content_type`` (e.g. "text/calendar; method=REQUEST") and ``content``.
 
     Side effects: one OutboxMessage row; unless held, one delivery task enqueued on commit.
     """
@@ -71,6 +74,7 @@ def queue_email(
             kind=kind,
             from_email=from_email or settings.DEFAULT_FROM_EMAIL,
             headers=headers or {},
+            attachments=attachments or [],
             content_type=(
                 ContentType.objects.get_for_model(related) if related is not None else None
             ),
@@ -106,6 +110,7 @@ def queue_templated_email(
     related: models.Model | None = None,
     hold: bool = False,
     batch: str = "",
+    attachments: list[dict[str, str]] | None = None,
 ) -> OutboxMessage:
     """Render a message in the recipient's language and queue it, or hold it for approval
     (see ``queue_email``)."""
@@ -122,6 +127,7 @@ def queue_templated_email(
         related=related,
         hold=hold,
         batch=batch,
+        attachments=attachments,
     )
 
 

@@ -1,0 +1,143 @@
+"""Calendar files (RFC 5545) for webinars, written with the ``icalendar`` library.
+
+Times are written in UTC (``DTSTART:20270112T130000Z``), which every calendar reads without a
+VTIMEZONE and shows in its reader's zone. The UID is the webinar's for its whole life and
+SEQUENCE is the webinar's ``sequence``, raised on every published change, so an imported or
+subscribed event is replaced, never duplicated. Members-only webinars never carry their joining
+link unless ``joining`` is asked for (an invitation to a registrant or a host).
+"""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from deepdive.webinars.models import Webinar
+
+PRODID = "-//Alliance 8.7//Deep Dive//EN"
+
+
+def absolute_url(webinar: Webinar) -> str:
+    return settings.SITE_URL.rstrip("/") + webinar.get_absolute_url()
+
+
+def shows_joining(webinar: Webinar, *, joining: bool) -> bool:
+    """Whether the joining link goes into a file: public webinars always, members-only ones
+    only in an invitation to someone entitled to it."""
+    return bool(webinar.joining_url) and (joining or not webinar.members_only)
+
+
+def description(webinar: Webinar, *, joining: bool = False) -> str:
+    parts = [webinar.proposal.description.strip(), absolute_url(webinar)]
+    if shows_joining(webinar, joining=joining):
+        parts.append(webinar.joining_url)
+    return "\n\n".join(part for part in parts if part)
+
+
+def event(webinar: Webinar, *, joining: bool = False, stamp: datetime | None = None) -> Event:
+    """The VEVENT of a published webinar."""
+    start = webinar.starts_at.astimezone(UTC)
+    item = Event()
+    item.add("uid", webinar.uid)
+    item.add("dtstamp", (stamp or timezone.now()).astimezone(UTC))
+    item.add("sequence", webinar.sequence)
+    item.add("dtstart", start)
+    item.add("dtend", start + timedelta(minutes=webinar.minutes))
+    item.add("summary", webinar.title)
+    item.add("description", description(webinar, joining=joining))
+    item.add("url", absolute_url(webinar))
+    item.add("status", "CONFIRMED")
+    item.add("location", webinar.joining_url if shows_joining(webinar, joining=joining) else "")
+    if webinar.published_at:
+        item.add("last-modified", webinar.updated_at.astimezone(UTC))
+    return item
+
+
+def _calendar(name: str, *, method: str = "PUBLISH") -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def webinar_file(webinar: Webinar, *, joining: bool = False) -> bytes:
+    """The ``.ics`` file of one webinar, for download."""
+    cal = _calendar(webinar.title)
+    cal.add_component(event(webinar, joining=joining))
+    return cal.to_ical()
+
+
+def feed(name: str, webinars: Iterable[Webinar]) -> bytes:
+    """A subscribable feed of published webinars, never with members-only joining links."""
+    cal = _calendar(name)
+    cal.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT6H")
+    stamp = timezone.now()
+    for webinar in webinars:
+        if webinar.starts_at is not None:
+            cal.add_component(event(webinar, stamp=stamp))
+    return cal.to_ical()
+
+
+def invitation(webinar: Webinar, *, attendee_email: str, attendee_name: str = "") -> bytes:
+    """An iTIP REQUEST for one person (RFC 5546): sent on publication and on every change, it
+    updates the event already in their calendar because UID stays and SEQUENCE rises."""
+    cal = _calendar(webinar.title, method="REQUEST")
+    item = event(webinar, joining=True)
+    organiser_name, organiser_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organiser = vCalAddress(f"mailto:{organiser_email}")
+    organiser.params["cn"] = vText(organiser_name or organiser_email)
+    item.add("organizer", organiser)
+    attendee = vCalAddress(f"mailto:{attendee_email}")
+    if attendee_name:
+        attendee.params["cn"] = vText(attendee_name)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["partstat"] = vText("NEEDS-ACTION")
+    item.add("attendee", attendee)
+    cal.add_component(item)
+    return cal.to_ical()
+
+
+def invitation_attachment(webinar: Webinar, *, attendee_email: str, attendee_name: str = ""):
+    """The invitation as an outbox attachment (``outbox.operations.queue_email``)."""
+    content = invitation(webinar, attendee_email=attendee_email, attendee_name=attendee_name)
+    return {
+        "filename": "invite.ics",
+        "content_type": "text/calendar; method=REQUEST",
+        "content": content.decode("utf-8"),
+    }
+
+
+def _utc_stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def google_link(webinar: Webinar) -> str:
+    """ "Add to Google Calendar": Google's documented event template address."""
+    query = {
+        "action": "TEMPLATE",
+        "text": webinar.title,
+        "dates": f"{_utc_stamp(webinar.starts_at)}/{_utc_stamp(webinar.ends_at)}",
+        "details": description(webinar),
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def outlook_link(webinar: Webinar) -> str:
+    """ "Add to Outlook": Outlook on the web's compose deep link."""
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": webinar.title,
+        "startdt": webinar.starts_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "enddt": webinar.ends_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "body": description(webinar),
+    }
+    return "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(query)
