@@ -1,7 +1,8 @@
 """Timetable benchmark: a full series on CP-SAT.
 
 Run: .venv/bin/python bench/timetable_bench.py [--webinars 16] [--weeks 11] [--spacing 3]
-     [--seed 1] [--time-limit 60]
+     [--step 30] [--weekdays 1,2,3,4] [--seed 1] [--time-limit 60]
+The issue's yearly case: --webinars 52 --weeks 52 --weekdays 1,2,3,4,5 --step 15
 
 Builds a series of 16 webinars over 11 weeks (Monday to Thursday), 09:00-18:00 Europe/Paris
 with lunch 12:30-14:00 excluded, 30-minute steps, webinars of 60 to 120 minutes, each with an
@@ -21,7 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from deepdive.optimize.timetable import candidates, parse, solve  # noqa: E402
+from deepdive.optimize.timetable import (  # noqa: E402
+    candidates,
+    evaluate,
+    naive_plan,
+    parse,
+    solve,
+)
 
 ZONES = [
     "America/Mexico_City",
@@ -35,7 +42,15 @@ ZONES = [
 ]
 
 
-def build(webinars: int, weeks: int, spacing: int, seed: int, limit: float) -> dict:
+def build(
+    webinars: int,
+    weeks: int,
+    spacing: int,
+    seed: int,
+    limit: float,
+    step: int = 30,
+    weekdays: tuple[int, ...] = (1, 2, 3, 4),
+) -> dict:
     rng = random.Random(seed)
     first = date(2027, 1, 11)  # a Monday
     last = first + timedelta(weeks=weeks) - timedelta(days=1)
@@ -51,9 +66,9 @@ def build(webinars: int, weeks: int, spacing: int, seed: int, limit: float) -> d
         items.append(item)
     return {
         "reference_timezone": "Europe/Paris",
-        "dates": {"from": first.isoformat(), "to": last.isoformat(), "weekdays": [1, 2, 3, 4]},
+        "dates": {"from": first.isoformat(), "to": last.isoformat(), "weekdays": list(weekdays)},
         "window": {"start": "09:00", "end": "18:00", "exclude": [["12:30", "14:00"]]},
-        "step_minutes": 30,
+        "step_minutes": step,
         "min_days_between": spacing,
         "audience_hours": {"start": "08:00", "end": "20:00"},
         "webinars": items,
@@ -68,9 +83,14 @@ def main() -> None:
     parser.add_argument("--spacing", type=int, default=3, help="min_days_between")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--step", type=int, default=30, help="step_minutes")
+    parser.add_argument("--weekdays", default="1,2,3,4", help="ISO weekdays, 1 = Monday")
     args = parser.parse_args()
+    weekdays = tuple(int(day) for day in args.weekdays.split(","))
 
-    data = build(args.webinars, args.weeks, args.spacing, args.seed, args.time_limit)
+    data = build(
+        args.webinars, args.weeks, args.spacing, args.seed, args.time_limit, args.step, weekdays
+    )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     began = time.perf_counter()
     problem = parse(data)
@@ -86,8 +106,9 @@ def main() -> None:
     tracemalloc.stop()
 
     print(
-        f"instance: {args.webinars} webinars, {args.weeks} weeks Mon-Thu, "
-        f"min_days_between {args.spacing}, {count} candidate starts, seed {args.seed}"
+        f"instance: {args.webinars} webinars, {args.weeks} weeks, weekdays {args.weekdays}, "
+        f"step {args.step} min, min_days_between {args.spacing}, {count} candidate starts, "
+        f"seed {args.seed}"
     )
     print(
         f"wall time: {elapsed:.2f} s for solve() (candidates + model + CP-SAT); "
@@ -103,6 +124,12 @@ def main() -> None:
     if result.reason:
         print(f"reason: {result.reason}")
     print(f"total reach: {result.total_reach:.6f} of {args.webinars}")
+    naive = evaluate(problem, naive_plan(problem))
+    print(
+        f"naive plan (one hour, in order): total reach "
+        f"{sum(p.reach for p in naive.values()):.6f}, "
+        f"{sum(1 for p in naive.values() if p.conflicts)} webinars breaking a rule"
+    )
     for key, start in sorted(result.timetable.items(), key=lambda kv: kv[1]):
         print(f"  {key:>4} {start.isoformat()}  reach {result.reach[key]:.4f}")
 

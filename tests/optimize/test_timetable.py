@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deepdive.optimize.timetable import (
+    Conflict,
+    evaluate,
+    naive_plan,
     TimetableProblem,
     candidates,
     parse,
@@ -604,3 +607,131 @@ def test_reach_tells_the_two_copies_of_a_repeated_wall_time_apart():
         ("2027-10-31T02:00:00+02:00", "2027-10-31T02:30:00+02:00", 1.0),
         ("2027-10-31T02:00:00+02:00", "2027-10-31T02:30:00+01:00", 0.0),
     ]
+
+
+# --------------------------------------------------------------------------- checking a plan
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_evaluate_agrees_with_the_optimiser(seed):
+    """The optimiser's answer breaks no rule and has the reach ``evaluate`` computes."""
+    problem = parse(random_instance(random.Random(seed)))
+    result = solve(problem)
+    if result.status != "optimal":
+        return
+    placements = evaluate(problem, result.timetable)
+    assert set(placements) == set(result.timetable)
+    for key, placement in placements.items():
+        assert placement.conflicts == ()
+        assert placement.reach == pytest.approx(result.reach[key], abs=1e-12)
+
+
+def paris(day: str, clock: str) -> datetime:
+    return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_evaluate_names_each_broken_rule():
+    data = {
+        "reference_timezone": "Europe/Paris",
+        "dates": {"from": "2027-03-01", "to": "2027-03-31", "weekdays": [1, 2, 3, 4]},
+        "window": {"start": "09:00", "end": "18:00", "exclude": [["12:30", "14:00"]]},
+        "min_days_between": 7,
+        "audience_hours": {"start": "08:00", "end": "20:00"},
+        "webinars": [
+            {"id": "a", "minutes": 60, "audience": {"Europe/Paris": 1}},
+            {"id": "b", "minutes": 60, "audience": {"Europe/Paris": 1}},
+            {
+                "id": "c",
+                "minutes": 60,
+                "audience": {"Europe/Paris": 1},
+                "available": [["2027-03-15", "2027-03-19"]],
+            },
+        ],
+    }
+    problem = parse(data)
+    # a and b overlap on Tuesday 2 March; c is on a Friday, outside its host's dates, at lunch
+    found = evaluate(
+        problem,
+        {
+            "a": paris("2027-03-02", "10:00"),
+            "b": paris("2027-03-02", "10:30"),
+            "c": paris("2027-03-05", "12:00"),
+        },
+    )
+    assert found["a"].conflicts == (Conflict("overlap", "b"), Conflict("too_close", "c"))
+    assert found["b"].conflicts == (Conflict("overlap", "a"), Conflict("too_close", "c"))
+    assert set(found["c"].conflicts) == {
+        Conflict("date"),
+        Conflict("window"),
+        Conflict("availability"),
+        Conflict("too_close", "a"),
+        Conflict("too_close", "b"),
+    }
+    # moved apart, inside the window and the host's dates: nothing to say
+    fine = evaluate(
+        problem,
+        {
+            "a": paris("2027-03-02", "10:00"),
+            "b": paris("2027-03-09", "16:00"),
+            "c": paris("2027-03-16", "14:00"),
+        },
+    )
+    assert all(placement.conflicts == () for placement in fine.values())
+    assert fine["c"].end == paris("2027-03-16", "15:00")
+    # a start off the step grid is judged as it is
+    assert evaluate(problem, {"a": paris("2027-03-02", "17:05")})["a"].conflicts == (
+        Conflict("window"),
+    )
+
+
+def test_evaluate_reach_in_kathmandu_and_fiji():
+    """14:00 in Paris in January is 18:45 in Kathmandu (+5:45) and 01:00 the next day in Fiji
+    (+12 then): Kathmandu is reached, Fiji is not. At 09:00 Fiji is at 21:00, still too late."""
+    data = problem_on(
+        "2027-01-12", "09:00", "18:00", 60, audience={"Asia/Kathmandu": 1, "Pacific/Fiji": 1}
+    )
+    data["audience_hours"] = {"start": "08:00", "end": "20:00"}
+    problem = parse(data)
+    assert evaluate(problem, {"w": paris("2027-01-12", "14:00")})["w"].reach == 0.5
+    assert evaluate(problem, {"w": paris("2027-01-12", "09:00")})["w"].reach == 0.5
+    # 07:30 in Paris: 12:15 Kathmandu, 19:30 Fiji; both reached, but before the window
+    early = evaluate(problem, {"w": paris("2027-01-12", "07:30")})["w"]
+    assert early.reach == 1.0
+    assert early.conflicts == (Conflict("window"),)
+
+
+def test_evaluate_across_the_autumn_change():
+    """On 31 October 2027 (last Sunday of October) 02:30 happens twice in Paris; a webinar
+    from the first 02:30 lasts 60 real minutes and ends at the second 02:30."""
+    data = problem_on("2027-10-31", "00:00", "23:59", 60)
+    problem = parse(data)
+    first = datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # 02:30 summer time
+    placed = evaluate(problem, {"w": first})["w"]
+    assert placed.start.utcoffset() == timedelta(hours=2)
+    assert placed.end.utcoffset() == timedelta(hours=1)
+    assert (placed.end.hour, placed.end.minute) == (2, 30)
+    assert placed.conflicts == ()
+
+
+def test_naive_plan_is_one_hour_in_order_spread_over_the_period():
+    problem = parse(EXAMPLE)
+    plan = naive_plan(problem)
+    assert list(plan) == [w.id for w in problem.webinars]
+    starts = list(plan.values())
+    assert {(s.hour, s.minute) for s in starts} == {(14, 0)}  # first start after lunch
+    assert starts == sorted(starts)
+    allowed = problem.dates.allowed()
+    assert starts[0].date() == allowed[0]
+    if len(starts) > 1:
+        assert starts[-1].date() == allowed[-1]
+
+
+def test_naive_plan_keeps_its_hour_across_the_spring_change():
+    """Paris at 14:00 before and after 28 March 2027: 13:00Z, then 12:00Z."""
+    data = two_webinars(0, days=1)
+    data["dates"] = {"from": "2027-03-26", "to": "2027-03-29", "weekdays": [1, 5]}
+    data["window"] = {"start": "09:00", "end": "18:00", "exclude": [["12:30", "14:00"]]}
+    plan = naive_plan(parse(data))
+    assert plan["a"].astimezone(UTC).hour == 13
+    assert plan["b"].astimezone(UTC).hour == 12
+    assert naive_plan(parse({**data, "webinars": []})) == {}

@@ -586,6 +586,114 @@ def _why_infeasible(problem: TimetableProblem) -> str:
     )
 
 
+# --------------------------------------------------------------------------- checking a plan
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A rule a placed webinar breaks. ``kind`` is one of "date" (not an allowed date: outside
+    the period, on a weekday not allowed or a blackout date), "window" (outside the daily window
+    or inside an excluded time), "availability" (outside the host's available dates),
+    "too_close" (fewer than ``min_days_between`` days from ``other``) and "overlap" (runs at
+    the same time as ``other``)."""
+
+    kind: str
+    other: str | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One webinar at one start: its end, its reach and the rules it breaks."""
+
+    start: datetime  # aware, reference zone
+    end: datetime
+    reach: float
+    conflicts: tuple[Conflict, ...] = ()
+
+
+def evaluate(problem: TimetableProblem, starts: dict[str, datetime]) -> dict[str, Placement]:
+    """Reach and broken rules of webinars placed at any aware ``starts`` (a hand-made plan, or
+    one move previewed), by the same rules the optimiser keeps. Webinars missing from
+    ``starts`` are left out, and nothing is said about them."""
+    tz = zoneinfo.ZoneInfo(problem.reference_timezone)
+    window = problem.window
+    bounds = (_minutes(window.start), _minutes(window.end))
+    exclude = tuple((_minutes(a), _minutes(b)) for a, b in window.exclude)
+    allowed = set(problem.dates.allowed())
+    reacher = _Reacher(problem.audience_hours)
+    placed: dict[str, tuple[Webinar, datetime, datetime, date]] = {}
+    for webinar in problem.webinars:
+        if webinar.id in starts:
+            start = starts[webinar.id].astimezone(tz)
+            end = (start.astimezone(UTC) + timedelta(minutes=webinar.minutes)).astimezone(tz)
+            placed[webinar.id] = (webinar, start, end, start.date())
+
+    result: dict[str, Placement] = {}
+    for key, (webinar, start, end, on) in placed.items():
+        conflicts: list[Conflict] = []
+        if on not in allowed:
+            conflicts.append(Conflict("date"))
+        if not _inside_window(start, end, on, bounds, exclude, tz):
+            conflicts.append(Conflict("window"))
+        if not webinar.allows(on):
+            conflicts.append(Conflict("availability"))
+        for other, (_, other_start, other_end, other_on) in placed.items():
+            if other == key:
+                continue
+            if start < other_end and other_start < end:
+                conflicts.append(Conflict("overlap", other))
+            elif abs((on - other_on).days) < problem.min_days_between:
+                conflicts.append(Conflict("too_close", other))
+        result[key] = Placement(start, end, reacher.reach(webinar, start, end), tuple(conflicts))
+    return result
+
+
+def _inside_window(
+    start: datetime,
+    end: datetime,
+    on: date,
+    bounds: tuple[int, int],
+    exclude: tuple[tuple[int, int], ...],
+    tz: zoneinfo.ZoneInfo,
+) -> bool:
+    """Whether [start, end) keeps the window and the excluded times on its start date, read as
+    the candidates are (``candidates``): a start on the step grid is not required."""
+    first = start.hour * 60 + start.minute
+    if end.date() != on or first < bounds[0] or end.hour * 60 + end.minute > bounds[1]:
+        return False
+    return not _passes_outside(start, end, on, bounds, exclude, _ordinary_day(on, tz))
+
+
+def naive_plan(problem: TimetableProblem) -> dict[str, datetime]:
+    """What a planner who ignores the audience would do, for comparison: every webinar at the
+    same time of day in the reference zone, in the order given, on dates spread evenly over
+    the allowed dates. The time is the first start after the first excluded range (after
+    lunch) when a webinar of the longest length fits there, else the window's start. Host
+    availability is ignored; ``evaluate`` shows what such a plan breaks."""
+    tz = zoneinfo.ZoneInfo(problem.reference_timezone)
+    days = problem.dates.allowed()
+    webinars = problem.webinars
+    if not days or not webinars:
+        return {}
+    window = problem.window
+    hour = window.start
+    if window.exclude:
+        after = min(window.exclude)[1]
+        longest = max(w.minutes for w in webinars)
+        if _minutes(after) + longest <= _minutes(window.end):
+            hour = after
+    count = len(webinars)
+    plan: dict[str, datetime] = {}
+    for k, webinar in enumerate(webinars):
+        index = 0 if count == 1 else round(k * (len(days) - 1) / (count - 1))
+        on = days[min(index, len(days) - 1)]
+        instant = _local_instant(on, _minutes(hour), tz)
+        if instant is None:  # the time falls in the spring gap: the next real minute
+            instant = datetime.combine(on, hour).replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+        plan[webinar.id] = instant
+    return plan
+
+
 def solve_json(data: Any) -> dict[str, Any]:
     """The ``deepdive timetable`` command: JSON object in, JSON object out."""
     return solve(parse(data)).to_json()
