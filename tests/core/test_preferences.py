@@ -90,3 +90,11 @@ def test_manage_is_for_the_secretariat_only(client, django_user_model):
     member.is_secretariat = True
     member.save()
     assert client.get(reverse("core:manage")).status_code == 200
+
+
+def test_an_old_zone_name_from_the_browser_is_shown_by_its_current_name(client):
+    # Chromium still reports Nepal as Asia/Katmandu, a link to Asia/Kathmandu
+    client.cookies["deepdive_tz"] = "Asia/Katmandu"
+    page = client.get("/").content.decode()
+    assert "Asia/Kathmandu" in page
+    assert "Katmandu" not in page

@@ -14,10 +14,10 @@ import pytest
 
 from deepdive.optimize.timetable import (
     Conflict,
-    evaluate,
-    naive_plan,
     TimetableProblem,
     candidates,
+    evaluate,
+    naive_plan,
     parse,
     solve,
     solve_json,

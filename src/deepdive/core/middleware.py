@@ -3,7 +3,7 @@ from urllib.parse import unquote
 
 from django.utils import timezone, translation
 
-from .timezones import TZ_COOKIE, is_valid_zone
+from .timezones import TZ_COOKIE, canonical_zone, is_valid_zone
 
 
 class UserPreferencesMiddleware:
@@ -22,7 +22,8 @@ class UserPreferencesMiddleware:
         if user is not None and user.is_authenticated and is_valid_zone(user.timezone):
             zone = user.timezone
         elif is_valid_zone(cookie := unquote(request.COOKIES.get(TZ_COOKIE, ""))):
-            zone = cookie
+            # browsers still report old names (Asia/Katmandu): show the current one
+            zone = canonical_zone(cookie)
         request.timezone_name = zone or "UTC"
         request.timezone_guessed = zone is None
         timezone.activate(zoneinfo.ZoneInfo(request.timezone_name))

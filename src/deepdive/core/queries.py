@@ -5,6 +5,7 @@ from deepdive.outbox.models import OutboxMessage
 from deepdive.proposals.access import editable_proposals
 from deepdive.reviews.queries_pool import invitations_for
 from deepdive.reviews.queries_reviewing import my_reviews
+from deepdive.webinars.models import Registration, Webinar
 
 
 def dashboard_for(user) -> dict:
@@ -25,6 +26,17 @@ def dashboard_for(user) -> dict:
         "is_member_contact": bool(verified),
         "pending_affiliations": [a for a in affiliations if a.status == Affiliation.Status.PENDING],
         "overview": secretariat_overview() if user.is_secretariat else None,
+        "hosted_webinars": list(
+            Webinar.objects.filter(proposal__in=editable_proposals(user))
+            .select_related("proposal", "call")
+            .order_by("starts_at", "pk")
+        ),
+        "registrations": list(
+            Registration.objects.filter(user=user, status=Registration.Status.REGISTERED)
+            .filter(webinar__published_at__isnull=False)
+            .select_related("webinar__proposal")
+            .order_by("webinar__starts_at")
+        ),
     }
 
 

@@ -1,5 +1,7 @@
 """The demo: reference data, fictitious partners, the contract's demo accounts and the
-Supply Chains series with an open call. Loading again creates nothing twice."""
+Supply Chains series with an open call, a call under review, a call whose selected hosts
+confirmed (its timetable to plan) and a pilot whose webinars were held. Loading again creates
+nothing twice."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,6 +21,7 @@ from deepdive.series.models import Call, Series
 
 from .data import ACCOUNTS, ACTION_GROUP_LETTERS, ORGANISATIONS, PROPOSALS
 from .reviews import load_reviewed_call
+from .selected import load_pilot_call, load_selected_call
 
 CALL_ZONE = "Europe/Zurich"
 
@@ -27,7 +30,9 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
     """Load everything the demo shows; return how many rows of each kind were created.
 
     Side effects: reference data, organisations, users with verified e-mail addresses and
-    affiliations, one series and one call, one audit entry. Existing rows are left as they are.
+    affiliations, one series and its calls (``reviews.py``, ``selected.py``) with their
+    proposals, reviews, selections, webinars and e-mails, one audit entry. Existing rows are
+    left as they are.
     """
     password = password or settings.DEMO_PASSWORD
     now = now or timezone.now()
@@ -38,6 +43,8 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         "calls": 0,
         "proposals": 0,
         "reviewed calls": 0,
+        "selected calls": 0,
+        "pilot calls": 0,
     }
     with transaction.atomic():
         load_reference_data()
@@ -54,6 +61,12 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         created["calls"] += _call(series, now)
         created["proposals"] += _proposals(series.calls.order_by("opens_at").last(), password)
         created["reviewed calls"] += load_reviewed_call(
+            series=series, password=password, contact_for=_contact, now=now
+        )
+        created["selected calls"] += load_selected_call(
+            series=series, password=password, contact_for=_contact, now=now
+        )
+        created["pilot calls"] += load_pilot_call(
             series=series, password=password, contact_for=_contact, now=now
         )
         if any(created.values()):

@@ -17,6 +17,7 @@ Refusals raise ``DecisionRefused`` with a message for the person.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -223,17 +224,34 @@ def can_answer(decision: Decision, *, now: datetime | None = None) -> bool:
     )
 
 
-def answer_hosting(*, actor: Any, decision: Decision, confirm: bool) -> Decision:
-    """The host of a selected proposal confirms (or declines) that they will host it.
+def answer_hosting(
+    *,
+    actor: Any,
+    decision: Decision,
+    confirm: bool,
+    available: Iterable[tuple[Any, Any]] | None = None,
+    unavailable: Iterable[Any] | None = None,
+) -> Decision:
+    """The host of a selected proposal confirms (or declines) that they will host it; when
+    confirming, they give their availability: ``available`` inclusive (from, to) date ranges
+    (none: any date of the series' period) and ``unavailable`` dates.
 
     Refused: someone not a verified contact of the lead organisation (PermissionDenied); a
-    proposal not selected; an answer already given; after the deadline.
+    proposal not selected; an answer already given; after the deadline (``DecisionRefused``);
+    availability that cannot hold (``webinars.operations.AvailabilityInvalid``, nothing saved).
 
-    Side effects: the decision's host status, who answered and when; one audit entry
-    ("selection.hosting_confirmed" or "selection.hosting_declined").
+    Side effects: the decision's host status, who answered and when; on confirming, the
+    webinar of the proposal with the availability (``webinars.operations.create_for_decision``,
+    its own audit entry); one audit entry ("selection.hosting_confirmed" or
+    "selection.hosting_declined").
     """
+    from deepdive.webinars.operations import create_for_decision, normalise_availability
+
     if not access.editable_proposals(actor).filter(pk=decision.proposal_id).exists():
         raise PermissionDenied
+    available, unavailable = list(available or []), list(unavailable or [])
+    if confirm:
+        normalise_availability(available, unavailable)  # refuse before anything is written
     with transaction.atomic():
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
         if decision.outcome != Decision.Outcome.SELECTED:
@@ -248,6 +266,10 @@ def answer_hosting(*, actor: Any, decision: Decision, confirm: bool) -> Decision
         decision.host_answered_at = timezone.now()
         decision.host_answered_by = actor
         decision.save(update_fields=["host_status", "host_answered_at", "host_answered_by"])
+        if confirm:
+            create_for_decision(
+                actor=actor, decision=decision, available=available, unavailable=unavailable
+            )
         audit.record(
             actor=actor,
             action="selection.hosting_confirmed" if confirm else "selection.hosting_declined",

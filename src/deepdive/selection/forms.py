@@ -7,9 +7,12 @@ rendered in the proposals' table. Validation of the rules themselves is in
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from deepdive.reference.models import Outcome, Theme
@@ -203,3 +206,115 @@ class ConfirmForm(forms.Form):
         # Two weeks give hosts on every continent time to consult their organisation.
         initial=_two_weeks_from_today,
     )
+
+
+# Hosting ---------------------------------------------------------------------------------------
+
+HOSTING_RANGES = 3
+_DATE_SEPARATORS = re.compile(r"[\n\r,;]+")
+_DATE_WIDGET = {"type": "date"}
+
+
+def parse_dates(text: str) -> tuple[list[date], list[str]]:
+    """Dates written one per line or separated by commas, as YYYY-MM-DD: (the dates, sorted
+    and without duplicates; the entries that are not dates)."""
+    days: set[date] = set()
+    bad: list[str] = []
+    for entry in _DATE_SEPARATORS.split(text or ""):
+        entry = entry.strip()
+        if not entry:
+            continue
+        try:
+            days.add(date.fromisoformat(entry))
+        except ValueError:
+            bad.append(entry)
+    return sorted(days), bad
+
+
+class HostingForm(forms.Form):
+    """The host's availability, given when they confirm and changed until publication: up to
+    three periods "I can host between … and …" (all empty: any date of the series' period) and
+    the dates they cannot do. ``ranges`` pairs the fields of each period for the template."""
+
+    unavailable = forms.CharField(
+        label=_("Dates we cannot do"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One date per line or separated by commas, as YYYY-MM-DD: 2027-03-15."),
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        invalid = _("This date does not exist: write it as YYYY-MM-DD, for example 2027-03-15.")
+        for n in range(1, HOSTING_RANGES + 1):
+            for name, label in ((f"from_{n}", _("I can host between")), (f"to_{n}", _("and"))):
+                self.fields[name] = forms.DateField(
+                    label=label,
+                    required=False,
+                    widget=forms.DateInput(attrs=_DATE_WIDGET, format="%Y-%m-%d"),
+                    input_formats=["%Y-%m-%d"],
+                    error_messages={"invalid": invalid},
+                )
+        # The textarea after the periods.
+        self.order_fields([name for name in self.fields if name != "unavailable"])
+
+    @classmethod
+    def initial_for(cls, *, ranges: list[tuple[date, date]], days: list[date]) -> dict[str, Any]:
+        initial: dict[str, Any] = {"unavailable": "\n".join(d.isoformat() for d in days)}
+        for n, (start, end) in enumerate(ranges[:HOSTING_RANGES], start=1):
+            initial[f"from_{n}"], initial[f"to_{n}"] = start, end
+        return initial
+
+    @classmethod
+    def initial_from_proposal(cls, text: str) -> dict[str, Any]:
+        """The dates of the proposal's free-text "dates the hosts cannot do", when every entry
+        is a date; otherwise nothing (the host types them again)."""
+        days, bad = parse_dates(text)
+        return {"unavailable": "\n".join(d.isoformat() for d in days)} if days and not bad else {}
+
+    def ranges(self) -> list[tuple[int, Any, Any]]:
+        return [(n, self[f"from_{n}"], self[f"to_{n}"]) for n in range(1, HOSTING_RANGES + 1)]
+
+    def clean_unavailable(self) -> list[date]:
+        days, bad = parse_dates(self.cleaned_data.get("unavailable", ""))
+        if bad:
+            raise forms.ValidationError(
+                _(
+                    "These are not dates: %(entries)s. Write each as YYYY-MM-DD, for example "
+                    "2027-03-15."
+                )
+                % {"entries": ", ".join(f"“{entry}”" for entry in bad)}
+            )
+        return days
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for n in range(1, HOSTING_RANGES + 1):
+            start_name, end_name = f"from_{n}", f"to_{n}"
+            if start_name in self.errors or end_name in self.errors:
+                continue
+            start, end = data.get(start_name), data.get(end_name)
+            if start and not end:
+                self.add_error(end_name, _("Give the last day of this period too."))
+            elif end and not start:
+                self.add_error(start_name, _("Give the first day of this period too."))
+            elif start and end and end < start:
+                self.add_error(
+                    end_name,
+                    _("This period ends before it starts: give a date on or after %(start)s.")
+                    % {"start": date_format(start, "DATE_FORMAT")},
+                )
+            elif end and end < self.today:
+                self.add_error(end_name, _("This period is over: give dates to come."))
+        return data
+
+    def availability(self) -> dict[str, Any]:
+        """The cleaned values as ``answer_hosting`` and ``update_availability`` take them."""
+        data = self.cleaned_data
+        ranges = []
+        for n in range(1, HOSTING_RANGES + 1):
+            start, end = data.get(f"from_{n}"), data.get(f"to_{n}")
+            if start and end:
+                ranges.append((start, end))
+        return {"available": ranges, "unavailable": list(data.get("unavailable") or [])}

@@ -16,7 +16,7 @@ from deepdive.proposals import access
 from deepdive.series.models import Call
 
 from . import decisions, operations, queries
-from .forms import CompareForm, ConfirmForm, RulesForm
+from .forms import CompareForm, ConfirmForm, HostingForm, RulesForm
 from .models import Decision, SelectionRun
 from .optimiser_input import call_outcomes, call_themes, rule_set
 
@@ -181,22 +181,63 @@ def promote(request, call_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def host(request, proposal_id: int):
+    """The host's page: confirm (with their availability) or decline; once confirmed, their
+    availability, which they may change until the webinar's time is published."""
+    from django.utils import timezone
+
+    from deepdive.timetable.models import TimetableRules
+    from deepdive.webinars import operations as webinar_operations
+    from deepdive.webinars.models import Webinar
+
     proposal = get_object_or_404(
         access.editable_proposals(request.user).select_related("call"), pk=proposal_id
     )
     decision = get_object_or_404(Decision, proposal=proposal, outcome=Decision.Outcome.SELECTED)
+    webinar = Webinar.objects.filter(proposal=proposal).first()
+    ranges, days = webinar_operations.availability_of(webinar)
+    today = timezone.localdate()
+    form = HostingForm(
+        request.POST if request.method == "POST" else None,
+        today=today,
+        initial=HostingForm.initial_for(ranges=ranges, days=days)
+        if webinar
+        else HostingForm.initial_from_proposal(proposal.unavailable_dates),
+    )
     if request.method == "POST":
         action = request.POST.get("action")
-        if action in ("confirm", "decline"):
+        if action not in ("confirm", "decline", "availability"):
+            return redirect("selection:host", proposal_id=proposal.pk)
+        if action == "decline" or form.is_valid():
             try:
-                decisions.answer_hosting(
-                    actor=request.user, decision=decision, confirm=action == "confirm"
-                )
-            except decisions.DecisionRefused as refused:
+                if action == "decline":
+                    decisions.answer_hosting(actor=request.user, decision=decision, confirm=False)
+                elif action == "confirm":
+                    decisions.answer_hosting(
+                        actor=request.user, decision=decision, confirm=True, **form.availability()
+                    )
+                elif webinar is None:  # confirmed before availability was asked for
+                    webinar_operations.create_for_decision(
+                        actor=request.user, decision=decision, **form.availability()
+                    )
+                else:
+                    webinar_operations.update_availability(
+                        actor=request.user, webinar=webinar, **form.availability()
+                    )
+            except (decisions.DecisionRefused, webinar_operations.WebinarRefused) as refused:
                 messages.error(request, str(refused))
+                return redirect("selection:host", proposal_id=proposal.pk)
+            except webinar_operations.AvailabilityInvalid as invalid:
+                for error in invalid.errors:
+                    form.add_error(None, error)
             else:
-                messages.success(request, _("Thank you: your answer is saved."))
-        return redirect("selection:host", proposal_id=proposal.pk)
+                messages.success(
+                    request,
+                    _("Your availability is saved.")
+                    if action == "availability"
+                    else _("Thank you: your answer is saved."),
+                )
+                return redirect("selection:host", proposal_id=proposal.pk)
+    rules = TimetableRules.objects.filter(call=proposal.call).first()
     return render(
         request,
         "selection/host.html",
@@ -205,5 +246,10 @@ def host(request, proposal_id: int):
             "decision": decision,
             "can_answer": decisions.can_answer(decision),
             "zone": proposal.call.timezone,
+            "webinar": webinar,
+            "ranges": ranges,
+            "days": days,
+            "form": form,
+            "rules": rules,
         },
     )

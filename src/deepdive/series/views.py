@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from deepdive.core.pagecache import anonymous_page
 from deepdive.core.permissions import secretariat_required
+from deepdive.webinars import queries as webinar_queries
+from deepdive.webinars.forms import ProgrammeFilterForm
 
 from . import operations, queries
 from .forms import CallForm, SeriesForm
@@ -15,7 +18,11 @@ from .models import Call, Series
 
 @never_cache
 def series_detail(request, slug: str):
+    """A series' public page: its programme of published webinars (filtered by the GET form)
+    with the calendar feed, and its calls."""
     series = get_object_or_404(queries.public_series(), slug=slug)
+    filter_form = ProgrammeFilterForm(request.GET, series=series)
+    feed_url = request.build_absolute_uri(reverse("webinars:feed", kwargs={"slug": series.slug}))
     return render(
         request,
         "series/detail.html",
@@ -24,6 +31,15 @@ def series_detail(request, slug: str):
             "calls": series.calls.all(),
             "band_style": queries.series_band_style(series),
             "languages": queries.language_names(series.languages),
+            "filter_form": filter_form,
+            "programme": webinar_queries.programme(
+                series,
+                filters=filter_form.filters(),
+                reader_zone=getattr(request, "timezone_name", "UTC"),
+                now=timezone.now(),
+            ),
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
         },
     )
 

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "webinars"
-
-urlpatterns: list = []
+urlpatterns = [
+    path("webinars/<int:pk>/", views.detail, name="detail"),
+    path("webinars/<int:pk>/calendar.ics", views.ics, name="ics"),
+    path("webinars/<int:pk>/register/", views.register, name="register"),
+    path("webinars/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("series/<slug:slug>/calendar.ics", views.feed, name="feed"),
+]

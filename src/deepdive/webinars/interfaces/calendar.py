@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from deepdive.webinars.models import Webinar
@@ -32,9 +33,18 @@ def shows_joining(webinar: Webinar, *, joining: bool) -> bool:
 
 
 def description(webinar: Webinar, *, joining: bool = False) -> str:
+    """The event's text: the webinar's description, its page and, when the file may carry it,
+    the joining link; a members-only webinar without it says how to get it."""
     parts = [webinar.proposal.description.strip(), absolute_url(webinar)]
     if shows_joining(webinar, joining=joining):
         parts.append(webinar.joining_url)
+    elif webinar.members_only:
+        parts.append(
+            gettext(
+                "For Alliance 8.7 members: register on the webinar's page to receive the "
+                "joining link."
+            )
+        )
     return "\n\n".join(part for part in parts if part)
 
 
@@ -51,7 +61,8 @@ def event(webinar: Webinar, *, joining: bool = False, stamp: datetime | None = N
     item.add("description", description(webinar, joining=joining))
     item.add("url", absolute_url(webinar))
     item.add("status", "CONFIRMED")
-    item.add("location", webinar.joining_url if shows_joining(webinar, joining=joining) else "")
+    if shows_joining(webinar, joining=joining):
+        item.add("location", webinar.joining_url)
     if webinar.published_at:
         item.add("last-modified", webinar.updated_at.astimezone(UTC))
     return item

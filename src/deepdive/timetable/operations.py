@@ -1,0 +1,523 @@
+"""Writes of the timetable: a call's rules, a webinar's timetable facts, runs of the
+``timetable`` optimiser, moves by hand and publication (DESIGN.md, **timetable**).
+
+Each function takes keyword arguments only, checks the actor's right on the server, writes in
+one transaction and records an audit entry. The optimiser always runs *before* the
+transaction. Refusals raise ``TimetableRefused`` (a message for the person) or
+``RulesInvalid`` / ``WebinarInvalid`` whose ``errors`` are {form field: [messages]}, shown
+beside the fields ("" for the whole form).
+"""
+
+from __future__ import annotations
+
+import time as clock
+from datetime import UTC, datetime
+from datetime import time as time_of_day
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deepdive.accounts.operations import language_of
+from deepdive.core import audit
+from deepdive.core.timezones import is_valid_zone
+from deepdive.optimize.timetable import Placement, evaluate, naive_plan, solve
+from deepdive.optimize.validation import InputError
+from deepdive.outbox.operations import queue_templated_email
+from deepdive.series.models import Call
+from deepdive.webinars.interfaces import calendar
+from deepdive.webinars.models import Webinar
+
+from .models import TimetableRules, TimetableRun
+from .optimiser_input import blocked_by, build_problem, rules_of, webinar_id, webinars_of
+from .queries import hosts_of, preview_move, registrants_of
+
+RULE_FIELDS = (
+    "reference_timezone",
+    "first_date",
+    "last_date",
+    "weekdays",
+    "window_start",
+    "window_end",
+    "excluded",
+    "step_minutes",
+    "min_days_between",
+    "blackout",
+    "audience_start",
+    "audience_end",
+)
+
+
+class TimetableRefused(Exception):
+    """The step cannot be taken; the message says why."""
+
+
+class _FieldErrors(Exception):
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+class RulesInvalid(_FieldErrors):
+    """The rules given cannot be saved; ``errors`` is {form field: [messages]}."""
+
+
+class WebinarInvalid(_FieldErrors):
+    """The webinar's facts cannot be saved; ``errors`` is {form field: [messages]}."""
+
+
+def _check_secretariat(actor: Any) -> None:
+    if not getattr(actor, "is_secretariat", False):
+        raise PermissionDenied
+
+
+def _clock(value: Any) -> time_of_day:
+    return value if isinstance(value, time_of_day) else time_of_day.fromisoformat(str(value))
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def check_rules(data: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with the rules in ``data`` (the fields of ``TimetableRules``)."""
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not is_valid_zone(data.get("reference_timezone")):
+        refuse("reference_timezone", _("Choose a time zone from the list."))
+    first, last = data.get("first_date"), data.get("last_date")
+    if first and last and last < first:
+        refuse("last_date", _("The last date comes before the first date."))
+    weekdays = data.get("weekdays") or []
+    if not weekdays:
+        refuse("weekdays", _("Choose at least one weekday."))
+    elif any(int(d) not in range(1, 8) for d in weekdays):
+        refuse("weekdays", _("Weekdays are numbered from 1 (Monday) to 7 (Sunday)."))
+    start, end = data.get("window_start"), data.get("window_end")
+    if start and end and end <= start:
+        refuse("window_end", _("The latest end must come after the earliest start."))
+    for a, b in data.get("excluded") or []:
+        a, b = _clock(a), _clock(b)
+        if b <= a:
+            refuse(
+                "excluded",
+                _("%(a)s–%(b)s: the end of an excluded time must come after its start.")
+                % {"a": a.strftime("%H:%M"), "b": b.strftime("%H:%M")},
+            )
+    step = data.get("step_minutes")
+    if step is None or not 5 <= step <= 240:
+        refuse("step_minutes", _("Give a number of minutes from 5 to 240."))
+    spacing = data.get("min_days_between")
+    if spacing is None or not 0 <= spacing <= 60:
+        refuse("min_days_between", _("Give a number of days from 0 to 60."))
+    hours_start, hours_end = data.get("audience_start"), data.get("audience_end")
+    if hours_start and hours_end and hours_end <= hours_start:
+        refuse("audience_end", _("The end of the attendees' hours must come after their start."))
+    return errors
+
+
+def save_rules(*, actor: Any, call: Call, data: dict[str, Any]) -> TimetableRules:
+    """Save the timetable rules of ``call`` (created on first save) from ``data``: the fields
+    of ``TimetableRules`` (``excluded`` as [["12:30", "14:00"]], ``blackout`` as
+    [{"date": "2027-04-05", "label": "Easter Monday"}]).
+
+    Refused (``RulesInvalid``): an unknown zone; a period ending before it starts; no weekday;
+    a window, excluded time or attendees' hours ending before they start; a step outside 5–240
+    minutes; a minimum outside 0–60 days.
+
+    Side effects: the ``TimetableRules`` row of the call; one audit entry
+    ("timetable.rules_saved") with what changed.
+    """
+    _check_secretariat(actor)
+    errors = check_rules(data)
+    if errors:
+        raise RulesInvalid(errors)
+    values = {
+        **{name: data[name] for name in RULE_FIELDS},
+        "weekdays": sorted({int(d) for d in data["weekdays"]}),
+        "excluded": [
+            [_clock(a).strftime("%H:%M"), _clock(b).strftime("%H:%M")]
+            for a, b in data.get("excluded") or []
+        ],
+        "blackout": sorted(
+            (
+                {"date": str(item["date"]), "label": str(item.get("label", ""))}
+                for item in data.get("blackout") or []
+            ),
+            key=lambda item: item["date"],
+        ),
+    }
+    with transaction.atomic():
+        rules = TimetableRules.objects.select_for_update().filter(call=call).first()
+        before = {name: getattr(rules, name) for name in RULE_FIELDS} if rules else {}
+        if rules is None:
+            rules = TimetableRules(call=call)
+        for name, value in values.items():
+            setattr(rules, name, value)
+        rules.updated_by = actor
+        rules.full_clean(exclude=["call", "updated_by"])
+        rules.save()
+        audit.record(
+            actor=actor,
+            action="timetable.rules_saved",
+            subject=call,
+            summary=_("Timetable rules of %(call)s saved") % {"call": call},
+            changes=audit.diff(rules, list(RULE_FIELDS), before),
+        )
+    return rules
+
+
+# --------------------------------------------------------------------------- webinars
+
+
+def update_webinar(
+    *,
+    actor: Any,
+    webinar: Webinar,
+    minutes: int,
+    audience: dict[str, float] | None,
+    members_only: bool,
+    joining_url: str,
+) -> Webinar:
+    """Set a webinar's length, audience (``None``: back to the default worked out from the
+    members and the countries), whether it is for members only and its joining link.
+
+    Refused (``WebinarInvalid``): a length other than 45 or 60 minutes; an unknown zone; a
+    negative weight; weights adding up to nothing.
+
+    Side effects: the webinar's fields; one audit entry ("timetable.webinar_updated") with what
+    changed. The planned and published times do not change.
+    """
+    _check_secretariat(actor)
+    errors: dict[str, list[str]] = {}
+    if minutes not in Webinar.Length.values:
+        errors.setdefault("minutes", []).append(_("Choose 45 or 60 minutes."))
+    if audience is not None:
+        unknown = [zone for zone in audience if not is_valid_zone(zone)]
+        if unknown:
+            errors.setdefault("audience", []).append(
+                _("Unknown time zone: %(zones)s.") % {"zones": ", ".join(unknown)}
+            )
+        if any(weight < 0 for weight in audience.values()):
+            errors.setdefault("audience", []).append(_("Weights are 0 or more."))
+        elif sum(audience.values()) <= 0:
+            errors.setdefault("audience", []).append(
+                _("Give at least one time zone a weight above 0, or use the default.")
+            )
+    if errors:
+        raise WebinarInvalid(errors)
+    fields = ["minutes", "audience", "audience_edited", "members_only", "joining_url"]
+    with transaction.atomic():
+        webinar = Webinar.objects.select_for_update().get(pk=webinar.pk)
+        before = {name: getattr(webinar, name) for name in fields}
+        webinar.minutes = minutes
+        if audience is None:
+            webinar.audience, webinar.audience_edited = {}, False
+        else:
+            webinar.audience = {
+                zone: int(weight) if float(weight).is_integer() else float(weight)
+                for zone, weight in sorted(audience.items(), key=lambda item: (-item[1], item[0]))
+                if weight > 0
+            }
+            webinar.audience_edited = True
+        webinar.members_only = members_only
+        webinar.joining_url = joining_url
+        webinar.save()
+        audit.record(
+            actor=actor,
+            action="timetable.webinar_updated",
+            subject=webinar,
+            summary=_("Timetable facts of “%(title)s” saved") % {"title": webinar.title},
+            changes=audit.diff(webinar, fields, before),
+        )
+    return webinar
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def _naive(problem) -> dict[str, Any]:
+    plan = naive_plan(problem)
+    placed = evaluate(problem, plan)
+    return {
+        "timetable": {key: p.start.isoformat() for key, p in placed.items()},
+        "reach": {key: p.reach for key, p in placed.items()},
+        "total_reach": sum(p.reach for p in placed.values()),
+        "conflicts": {
+            key: [{"kind": c.kind, "other": c.other} for c in p.conflicts]
+            for key, p in placed.items()
+        },
+    }
+
+
+def run(*, actor: Any, call: Call) -> TimetableRun:
+    """Run the ``timetable`` optimiser over the call's webinars (selected, host confirmed)
+    under its rules (saved, or the defaults), beside the naive plan (every webinar at the same
+    hour, in order) measured by the same reach. Published webinars keep their dates
+    (publishing fixes them): only the others are placed, away from them
+    (``optimiser_input.blocked_by``).
+
+    Refused: no webinar to place; every webinar published. The optimiser runs (up to 20
+    seconds) outside any transaction; the run is then written in one.
+
+    Side effects: one ``TimetableRun`` with the input, the result, the naive plan and the
+    solving time; when the solver found a timetable (optimal or feasible), the
+    ``planned_start`` of each webinar it placed set from it; one audit entry
+    ("timetable.run").
+    """
+    _check_secretariat(actor)
+    webinars = list(webinars_of(call))
+    if not webinars:
+        raise TimetableRefused(
+            _("There is no webinar to place: no selected proposal has a confirmed host yet.")
+        )
+    fixed = [w for w in webinars if w.is_published]
+    free = [w for w in webinars if not w.is_published]
+    if not free:
+        raise TimetableRefused(
+            _(
+                "Every webinar is published: their dates are fixed. To change one, move it "
+                "by hand and publish again."
+            )
+        )
+    rules = rules_of(call)
+    try:
+        data, problem = build_problem(call, rules, free, blocked=blocked_by(fixed, rules))
+    except InputError as error:
+        raise TimetableRefused(
+            _("The timetable cannot run on these rules: %(error)s") % {"error": error}
+        ) from error
+    began = clock.perf_counter()
+    result = solve(problem)
+    seconds = clock.perf_counter() - began
+    naive = _naive(problem)
+    placed = result.status in ("optimal", "feasible")
+
+    with transaction.atomic():
+        timetable_run = TimetableRun.objects.create(
+            call=call,
+            input=data,
+            result=result.to_json(),
+            naive=naive,
+            webinars={
+                webinar_id(w.pk): {
+                    "pk": w.pk,
+                    "title": w.title,
+                    "minutes": w.minutes,
+                    "fixed": w.is_published,
+                }
+                for w in webinars
+            },
+            solver_status=result.status,
+            total_reach=round(result.total_reach, 9) if placed else None,
+            seconds=round(seconds, 3),
+            created_by=actor,
+        )
+        if placed:
+            locked = Webinar.objects.select_for_update().in_bulk([w.pk for w in free])
+            for pk, webinar in locked.items():
+                start = result.timetable.get(webinar_id(pk))
+                if start is not None:
+                    webinar.planned_start = start.astimezone(UTC)
+                    webinar.save(update_fields=["planned_start", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="timetable.run",
+            subject=call,
+            summary=_("Timetable run %(number)s of %(call)s: %(status)s")
+            % {"number": timetable_run.pk, "call": call, "status": result.status},
+            changes={
+                "total_reach": [None, timetable_run.total_reach],
+                "naive_total_reach": [None, naive["total_reach"]],
+            },
+        )
+    return timetable_run
+
+
+def move(*, actor: Any, webinar: Webinar, start: datetime) -> Placement:
+    """Move ``webinar`` by hand to ``start`` (aware) in the working plan; returns its reach
+    and conflicts there. Allowed with conflicts (too close, overlapping, outside the window,
+    outside the host's availability, not an allowed date): they are shown, not refused.
+
+    Refused: a naive ``start``; a webinar that is not (any more) selected with a confirmed
+    host.
+
+    Side effects: the webinar's ``planned_start`` (its published time changes only on
+    publication); one audit entry ("timetable.moved") with the old and new start.
+    """
+    _check_secretariat(actor)
+    if start.tzinfo is None:
+        raise ValueError("start must be an aware datetime")
+    if not webinars_of(webinar.call).filter(pk=webinar.pk).exists():
+        raise TimetableRefused(
+            _("This webinar is not in the timetable: its host has not confirmed.")
+        )
+    placement = preview_move(webinar, start)[webinar.pk]
+    with transaction.atomic():
+        locked = Webinar.objects.select_for_update().get(pk=webinar.pk)
+        before = locked.planned_start
+        locked.planned_start = start.astimezone(UTC)
+        locked.save(update_fields=["planned_start", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="timetable.moved",
+            subject=locked,
+            summary=_("“%(title)s” moved by hand") % {"title": locked.title},
+            changes={
+                "planned_start": [
+                    before.isoformat() if before else "",
+                    locked.planned_start.isoformat(),
+                ]
+            },
+        )
+    webinar.planned_start = locked.planned_start
+    return placement
+
+
+# --------------------------------------------------------------------------- publication
+
+
+def _zone_of(user: Any, fallback: str) -> str:
+    return user.timezone if is_valid_zone(user.timezone) else fallback
+
+
+def _notify(
+    webinar: Webinar,
+    user: Any,
+    *,
+    prefix: str,
+    zone: str,
+    role: str,
+    old_start: datetime | None = None,
+) -> None:
+    queue_templated_email(
+        to=user.email,
+        template_prefix=prefix,
+        context={
+            "webinar": webinar,
+            "title": webinar.title,
+            "name": user.get_full_name(),
+            "zone": _zone_of(user, zone),
+            "start": webinar.starts_at,
+            "end": webinar.ends_at,
+            "old_start": old_start,
+            "role": role,
+            "url": calendar.absolute_url(webinar),
+            "joining_url": webinar.joining_url,
+        },
+        language=language_of(user),
+        kind=prefix.rsplit("/", 1)[-1],
+        related=webinar,
+        attachments=[
+            calendar.invitation_attachment(
+                webinar, attendee_email=user.email, attendee_name=user.get_full_name()
+            )
+        ],
+    )
+
+
+def publish(*, actor: Any, call: Call) -> int:
+    """Publish the working plan of ``call``; returns how many webinars were published or
+    changed time (0 when there was nothing new: a second submit sends nothing).
+
+    Refused: no webinar; a webinar without a planned start.
+
+    For each webinar, with the webinars locked (``select_for_update``):
+    - not yet published: ``starts_at`` and ``published_at`` set; its hosts notified, each in
+      their language, with a calendar invitation (SEQUENCE 0) and the time in their zone;
+    - published, planned start different from the published one: ``starts_at`` updated,
+      ``sequence`` raised by one; its hosts and its registrants get an "updated time" e-mail
+      with the old and new times in their zone and the updated invitation;
+    - published and unchanged: nothing.
+
+    Side effects: the webinars' fields above; the e-mails (queued, not held: the secretariat
+    publishes knowingly); one audit entry per webinar published ("timetable.published") or
+    changed ("timetable.time_changed").
+    """
+    _check_secretariat(actor)
+    webinars = list(webinars_of(call))
+    if not webinars:
+        raise TimetableRefused(_("There is no webinar to publish."))
+    unplanned = [w.title for w in webinars if w.planned_start is None]
+    if unplanned:
+        raise TimetableRefused(
+            _("Some webinars have no planned time yet: %(titles)s. Run the optimiser or move them.")
+            % {"titles": ", ".join(f"“{t}”" for t in unplanned)}
+        )
+    rules = rules_of(call)
+    fallback_zone = rules.reference_timezone
+    now = timezone.now()
+    count = 0
+    with transaction.atomic():
+        locked = (
+            Webinar.objects.select_for_update()
+            .select_related("proposal__lead_organisation", "proposal__created_by", "call")
+            .filter(pk__in=[w.pk for w in webinars])
+            .order_by("pk")
+        )
+        for webinar in locked:
+            if webinar.planned_start is None:
+                raise TimetableRefused(
+                    _("“%(title)s” has no planned time yet.") % {"title": webinar.title}
+                )
+            if not webinar.is_published:
+                webinar.starts_at = webinar.planned_start
+                webinar.published_at = now
+                webinar.save(update_fields=["starts_at", "published_at", "updated_at"])
+                hosts = hosts_of(webinar)
+                for host in hosts:
+                    _notify(
+                        webinar,
+                        host,
+                        prefix="timetable/email/published",
+                        zone=fallback_zone,
+                        role="host",
+                    )
+                audit.record(
+                    actor=actor,
+                    action="timetable.published",
+                    subject=webinar,
+                    summary=_("“%(title)s” published") % {"title": webinar.title},
+                    changes={
+                        "starts_at": [None, webinar.starts_at.isoformat()],
+                        "notified": [None, [h.email for h in hosts]],
+                    },
+                )
+                count += 1
+            elif webinar.planned_start != webinar.starts_at:
+                old_start = webinar.starts_at
+                webinar.starts_at = webinar.planned_start
+                webinar.sequence += 1
+                webinar.save(update_fields=["starts_at", "sequence", "updated_at"])
+                hosts = hosts_of(webinar)
+                host_pks = {h.pk for h in hosts}
+                registrants = [u for u in registrants_of(webinar) if u.pk not in host_pks]
+                for person, role in [(h, "host") for h in hosts] + [
+                    (r, "registrant") for r in registrants
+                ]:
+                    _notify(
+                        webinar,
+                        person,
+                        prefix="timetable/email/time_changed",
+                        zone=fallback_zone,
+                        role=role,
+                        old_start=old_start,
+                    )
+                audit.record(
+                    actor=actor,
+                    action="timetable.time_changed",
+                    subject=webinar,
+                    summary=_("Time of “%(title)s” changed and published")
+                    % {"title": webinar.title},
+                    changes={
+                        "starts_at": [old_start.isoformat(), webinar.starts_at.isoformat()],
+                        "sequence": [webinar.sequence - 1, webinar.sequence],
+                        "notified": [None, len(hosts) + len(registrants)],
+                    },
+                )
+                count += 1
+    return count

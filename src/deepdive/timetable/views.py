@@ -1,0 +1,234 @@
+"""The secretariat's timetable pages: the plan (run, move, publish), the rules, a webinar's
+timetable facts and the preview of a move."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from deepdive.core.permissions import secretariat_required
+from deepdive.series.models import Call
+from deepdive.webinars.models import Webinar
+
+from . import operations, queries
+from .audience import audience_of, default_audience
+from .forms import MoveForm, RulesForm, WebinarForm
+from .optimiser_input import available_ranges, rules_of
+
+
+def _call(call_id: int) -> Call:
+    return get_object_or_404(Call.objects.select_related("series"), pk=call_id)
+
+
+def _webinar(pk: int) -> Webinar:
+    try:
+        return queries.webinar_in_plan(pk)
+    except Webinar.DoesNotExist:
+        raise Http404 from None
+
+
+@secretariat_required
+@require_safe
+def plan(request, call_id: int):
+    call = _call(call_id)
+    report = queries.plan_report(call)
+    zone = report.rules.reference_timezone
+    for row in report.rows:
+        row.move_form = MoveForm(
+            zone=zone,
+            auto_id=f"move-{row.webinar.pk}-%s",
+            initial=_move_initial(row.webinar, zone),
+        )
+    return render(
+        request,
+        "timetable/plan.html",
+        {"call": call, "report": report, "zone": zone, "publish": queries.publish_summary(call)},
+    )
+
+
+def _move_initial(webinar: Webinar, zone: str) -> dict:
+    if webinar.planned_start is None:
+        return {}
+    local = webinar.planned_start.astimezone(ZoneInfo(zone))
+    return {"date": local.date(), "time": local.time().replace(second=0, microsecond=0)}
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def rules(request, call_id: int):
+    call = _call(call_id)
+    current = rules_of(call)
+    form = RulesForm(request.POST or None, rules=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.save_rules(actor=request.user, call=call, data=form.cleaned_data)
+        except operations.RulesInvalid as refused:
+            for name, errors in refused.errors.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+        else:
+            messages.success(request, _("The timetable rules are saved."))
+            return redirect("timetable:plan", call_id=call.pk)
+    return render(
+        request,
+        "timetable/rules.html",
+        {"call": call, "form": form, "saved": current.pk is not None},
+    )
+
+
+@secretariat_required
+@require_POST
+def run(request, call_id: int):
+    call = _call(call_id)
+    try:
+        timetable_run = operations.run(actor=request.user, call=call)
+    except operations.TimetableRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        if timetable_run.solver_status in ("optimal", "feasible"):
+            messages.success(
+                request,
+                _(
+                    "The optimiser placed the webinars. Check the plan, move any by hand, "
+                    "then publish."
+                ),
+            )
+        else:
+            messages.error(
+                request,
+                _("The optimiser found no timetable: %(reason)s")
+                % {"reason": timetable_run.result.get("reason", timetable_run.solver_status)},
+            )
+    return redirect("timetable:plan", call_id=call.pk)
+
+
+@secretariat_required
+@require_POST
+def publish(request, call_id: int):
+    call = _call(call_id)
+    try:
+        count = operations.publish(actor=request.user, call=call)
+    except operations.TimetableRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        if count:
+            messages.success(
+                request,
+                _("The timetable is published; the hosts and registrants concerned are notified."),
+            )
+        else:
+            messages.info(request, _("Nothing new to publish: nobody was notified again."))
+    return redirect("timetable:plan", call_id=call.pk)
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def webinar(request, pk: int):
+    item = _webinar(pk)
+    call = item.call
+    audience = audience_of(item)
+    form = WebinarForm(request.POST or None, webinar=item, audience=audience)
+    if request.method == "POST":
+        use_default = request.POST.get("action") == "default"
+        if use_default or form.is_valid():
+            data = form.cleaned_data if not use_default else {}
+            new_audience = None if use_default else data["audience"]
+            if (
+                new_audience is not None
+                and not item.audience_edited
+                and new_audience == default_audience(item)
+            ):
+                new_audience = None  # unchanged default: keep following the directory
+            try:
+                operations.update_webinar(
+                    actor=request.user,
+                    webinar=item,
+                    minutes=data.get("minutes", item.minutes),
+                    audience=new_audience,
+                    members_only=data.get("members_only", item.members_only),
+                    joining_url=data.get("joining_url", item.joining_url),
+                )
+            except operations.WebinarInvalid as refused:
+                for name, errors in refused.errors.items():
+                    for error in errors:
+                        form.add_error(name if name in form.fields else None, error)
+            else:
+                messages.success(
+                    request,
+                    _("The audience is back to the default.")
+                    if use_default
+                    else _("The webinar's timetable facts are saved."),
+                )
+                if use_default:
+                    return redirect("timetable:webinar", pk=item.pk)
+                return redirect("timetable:plan", call_id=call.pk)
+    return render(
+        request,
+        "timetable/webinar.html",
+        {
+            "call": call,
+            "webinar": item,
+            "form": form,
+            "availability": queries.availability_words(item),
+            "available_for_optimiser": _as_dates(available_ranges(item, rules_of(call))),
+            "default_audience": default_audience(item),
+        },
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def move(request, pk: int):
+    item = _webinar(pk)
+    call = item.call
+    rules = rules_of(call)
+    zone = rules.reference_timezone
+    data = request.POST if request.method == "POST" else request.GET
+    form = MoveForm(data if {"date", "time"} & set(data) else None, zone=zone)
+    preview = None
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"]
+        if request.method == "POST":
+            try:
+                placement = operations.move(actor=request.user, webinar=item, start=start)
+            except operations.TimetableRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                if placement.conflicts:
+                    messages.warning(
+                        request,
+                        _("“%(title)s” is moved. It has conflicts: see the plan.")
+                        % {"title": item.title},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("“%(title)s” is moved; its reach is %(reach)s%%.")
+                        % {"title": item.title, "reach": f"{placement.reach * 100:.0f}"},
+                    )
+                return redirect("timetable:plan", call_id=call.pk)
+        preview = queries.move_preview(item, start, rules)
+    return render(
+        request,
+        "timetable/move.html",
+        {
+            "call": call,
+            "webinar": item,
+            "form": form,
+            "preview": preview,
+            "zone": zone,
+            "current": queries.where_it_is(item, rules),
+        },
+    )
+
+
+def _as_dates(ranges: list[list[str]] | None) -> list[tuple[date, date]] | None:
+    if ranges is None:
+        return None
+    return [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in ranges]

@@ -1,0 +1,409 @@
+"""Reads of webinars for the public programme, the webinar pages and the calendar files.
+
+Only published webinars (``published_at`` set, times from ``starts_at``) are public; the
+secretariat also sees unpublished ones (with their planned time, when there is one).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Prefetch, Q, QuerySet
+
+from deepdive.core.timezones import canonical_zone, is_valid_zone
+from deepdive.directory.models import Affiliation, Organisation
+from deepdive.proposals.models import CoSubmitter, Proposal
+from deepdive.series.models import Call, Series
+
+from .models import Registration, Webinar
+
+DEFAULT_ZONE = "Europe/Paris"
+# At most this many audience zones in a webinar's "convert" table (besides UTC, the series'
+# zone and the reader's).
+MAX_AUDIENCE_ZONES = 8
+
+
+def reference_zone(call: Call) -> str:
+    """The series' reference zone for ``call``: its timetable rules' zone, else Europe/Paris."""
+    try:
+        rules = call.timetable_rules
+    except ObjectDoesNotExist:
+        return DEFAULT_ZONE
+    zone = rules.reference_timezone if rules is not None else ""
+    return zone if is_valid_zone(zone) else DEFAULT_ZONE
+
+
+# ------------------------------------------------------------------------- times in zones
+
+
+def offset_label(moment: datetime) -> str:
+    """``UTC+05:45`` for an aware moment (``UTC`` for a zero offset in the UTC zone)."""
+    offset = moment.strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+
+
+@dataclass(frozen=True)
+class ZoneTime:
+    """A webinar's start and end in one zone, with how its date compares to a base date."""
+
+    zone: str
+    start: datetime  # aware, in ``zone``
+    end: datetime
+    day_shift: int = 0  # local date minus the base date: -1 previous day, +1 next day
+    is_reader: bool = False
+    is_reference: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.zone.replace("_", " ")
+
+    @property
+    def offset(self) -> str:
+        return offset_label(self.start)
+
+    @property
+    def local_start(self) -> datetime:
+        """Naive wall-clock start: templates' date filters would otherwise convert it."""
+        return self.start.replace(tzinfo=None)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.replace(tzinfo=None)
+
+    @property
+    def ends_next_day(self) -> bool:
+        return self.end.date() != self.start.date()
+
+    @property
+    def iso(self) -> str:
+        return self.start.isoformat()
+
+
+def zone_time(
+    start: datetime,
+    minutes: int,
+    zone: str,
+    *,
+    base_zone: str | None = None,
+    is_reader: bool = False,
+    is_reference: bool = False,
+) -> ZoneTime:
+    tz = zoneinfo.ZoneInfo(zone)
+    local_start = start.astimezone(tz)
+    local_end = (start + timedelta(minutes=minutes)).astimezone(tz)
+    shift = 0
+    if base_zone:
+        base_date = start.astimezone(zoneinfo.ZoneInfo(base_zone)).date()
+        shift = (local_start.date() - base_date).days
+    return ZoneTime(zone, local_start, local_end, shift, is_reader, is_reference)
+
+
+def shown_start(webinar: Webinar) -> datetime | None:
+    """The time a page shows: the published one, else (for the secretariat) the planned one."""
+    return webinar.starts_at if webinar.is_published else webinar.planned_start
+
+
+def audience_zones(webinar: Webinar) -> list[str]:
+    """The webinar's main audience zones: its audience (heaviest first) when set, else the
+    main zones of the proposal's countries of action."""
+    audience = webinar.audience if isinstance(webinar.audience, dict) else {}
+    ranked = sorted(
+        ((zone, weight) for zone, weight in audience.items() if is_valid_zone(zone)),
+        key=lambda item: (-float(item[1] or 0), item[0]),
+    )
+    zones = [zone for zone, weight in ranked if float(weight or 0) > 0]
+    if not zones:
+        zones = sorted({country.timezone for country in webinar.proposal.countries.all()}, key=str)
+        zones = [zone for zone in zones if is_valid_zone(zone)]
+    return zones[:MAX_AUDIENCE_ZONES]
+
+
+def convert_table(webinar: Webinar, *, reader_zone: str) -> list[ZoneTime]:
+    """The "convert" table of a webinar: its audience zones, the series' zone, UTC and the
+    reader's zone, west to east; "next day"/"previous day" against the reader's date."""
+    start = shown_start(webinar)
+    if start is None:
+        return []
+    reference = reference_zone(webinar.call)
+    zones = [*audience_zones(webinar), reference, "UTC"]
+    if is_valid_zone(reader_zone):
+        zones.append(reader_zone)
+    reader, reference_key = canonical_zone(reader_zone), canonical_zone(reference)
+    rows = {}
+    for zone in zones:
+        key = canonical_zone(zone)
+        if key not in rows:  # the first name given wins: the audience's, then the series'
+            rows[key] = zone_time(
+                start,
+                webinar.minutes,
+                zone,
+                base_zone=reader_zone if is_valid_zone(reader_zone) else reference,
+                is_reader=key == reader,
+                is_reference=key == reference_key,
+            )
+    return sorted(rows.values(), key=lambda row: (row.start.utcoffset(), row.zone))
+
+
+# ------------------------------------------------------------------------- the programme
+
+
+def confirmed_co_submitters() -> Prefetch:
+    return Prefetch(
+        "proposal__co_submitters",
+        queryset=CoSubmitter.objects.filter(
+            status=CoSubmitter.Status.CONFIRMED, organisation__isnull=False
+        ).select_related("organisation"),
+        to_attr="confirmed_co_submitters",
+    )
+
+
+def with_details(webinars: QuerySet[Webinar]) -> QuerySet[Webinar]:
+    """Everything the programme and the webinar pages show, in a fixed number of queries."""
+    return webinars.select_related(
+        "proposal__lead_organisation", "call__series", "call__timetable_rules"
+    ).prefetch_related(
+        "proposal__themes",
+        "proposal__outcomes",
+        "proposal__sectors",
+        "proposal__countries",
+        confirmed_co_submitters(),
+    )
+
+
+def published() -> QuerySet[Webinar]:
+    """Webinars on the public programme."""
+    return Webinar.objects.filter(published_at__isnull=False, starts_at__isnull=False)
+
+
+def hosts_of(webinar: Webinar) -> list[Organisation]:
+    """The lead organisation and the co-submitting organisations that confirmed."""
+    proposal = webinar.proposal
+    co = getattr(proposal, "confirmed_co_submitters", None)
+    if co is None:
+        co = proposal.co_submitters.filter(
+            status=CoSubmitter.Status.CONFIRMED, organisation__isnull=False
+        ).select_related("organisation")
+    return [proposal.lead_organisation, *(row.organisation for row in co)]
+
+
+def languages_of(proposal: Proposal) -> list[tuple[str, str]]:
+    """(code, name) of the webinar's language, then of its interpretation languages."""
+    from deepdive.proposals.models import WEBINAR_LANGUAGES
+
+    names = dict(WEBINAR_LANGUAGES)
+    codes = [proposal.language] if proposal.language else []
+    codes += [c for c in proposal.interpretation or [] if c not in codes]
+    return [(code, str(names.get(code, code))) for code in codes]
+
+
+@dataclass
+class Entry:
+    """One webinar of the programme, with what its card shows."""
+
+    webinar: Webinar
+    reader: ZoneTime
+    reference: ZoneTime
+    hosts: list[Organisation]
+    themes: list
+    outcomes: list
+    language: tuple[str, str] | None
+    interpretation: list[tuple[str, str]]
+
+    @property
+    def title(self) -> str:
+        return self.webinar.title
+
+
+@dataclass
+class Programme:
+    upcoming: list[Entry] = field(default_factory=list)
+    past: list[Entry] = field(default_factory=list)
+    filtered: bool = False
+    published_count: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.upcoming) + len(self.past)
+
+
+def entry(webinar: Webinar, *, reader_zone: str) -> Entry:
+    reference = reference_zone(webinar.call)
+    languages = languages_of(webinar.proposal)
+    return Entry(
+        webinar=webinar,
+        reader=zone_time(webinar.starts_at, webinar.minutes, reader_zone, is_reader=True),
+        reference=zone_time(webinar.starts_at, webinar.minutes, reference, is_reference=True),
+        hosts=hosts_of(webinar),
+        themes=list(webinar.proposal.themes.all()),
+        outcomes=sorted(webinar.proposal.outcomes.all(), key=lambda o: o.number),
+        language=languages[0] if languages and webinar.proposal.language else None,
+        interpretation=languages[1:] if webinar.proposal.language else languages,
+    )
+
+
+def filter_webinars(
+    webinars: QuerySet[Webinar], filters: dict[str, Any], *, series: Series
+) -> QuerySet[Webinar]:
+    """Apply the programme's filters (each optional): ``theme`` and ``sector`` codes,
+    ``outcome`` number (of the series' Action Group), ``region`` (an ILO region of a country
+    of action) and ``language`` (the webinar's language or one it is interpreted into)."""
+    if filters.get("theme"):
+        webinars = webinars.filter(proposal__themes__code=filters["theme"])
+    if filters.get("sector"):
+        webinars = webinars.filter(proposal__sectors__code=filters["sector"])
+    if filters.get("outcome"):
+        webinars = webinars.filter(
+            proposal__outcomes__number=int(filters["outcome"]),
+            proposal__outcomes__action_group=series.action_group_id,
+        )
+    if filters.get("region"):
+        webinars = webinars.filter(proposal__countries__ilo_region=filters["region"])
+    if filters.get("language"):
+        code = filters["language"]
+        webinars = webinars.filter(
+            Q(proposal__language=code) | Q(proposal__interpretation__icontains=f'"{code}"')
+        )
+    return webinars.distinct()
+
+
+def programme(
+    series: Series, *, filters: dict[str, Any], reader_zone: str, now: datetime
+) -> Programme:
+    """The series' published webinars: upcoming (soonest first) and past (latest first),
+    those matching ``filters`` only, each with its time in the reader's and the series' zone."""
+    if not is_valid_zone(reader_zone):
+        reader_zone = "UTC"
+    base = published().filter(call__series=series)
+    filtered = any(filters.get(key) for key in ("theme", "sector", "outcome", "region", "language"))
+    webinars = filter_webinars(base, filters, series=series) if filtered else base
+    result = Programme(filtered=filtered)
+    for webinar in with_details(webinars.order_by("starts_at", "pk")):
+        item = entry(webinar, reader_zone=reader_zone)
+        (result.past if webinar.starts_at < now else result.upcoming).append(item)
+    result.past.reverse()
+    result.published_count = base.count() if filtered else result.count
+    return result
+
+
+# ------------------------------------------------------------------------- a webinar's page
+
+
+def visible_webinar(user, pk: int) -> Webinar | None:
+    """The webinar ``pk`` if ``user`` may see its page: published, or any for the
+    secretariat."""
+    webinars = with_details(Webinar.objects.all())
+    if not getattr(user, "is_secretariat", False):
+        webinars = webinars.filter(published_at__isnull=False, starts_at__isnull=False)
+    return webinars.filter(pk=pk).first()
+
+
+def is_verified_member(user) -> bool:
+    """A verified contact of a current Alliance 8.7 partner (any Action Group)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return Affiliation.objects.filter(
+        user=user,
+        status=Affiliation.Status.VERIFIED,
+        organisation__is_member=True,
+        organisation__merged_into__isnull=True,
+    ).exists()
+
+
+def is_host(user, webinar: Webinar) -> bool:
+    """Whether ``user`` is of the webinar's hosting team: who created the proposal, or a
+    verified contact of the lead organisation or of a co-submitter that confirmed."""
+    if user is None or not user.is_authenticated:
+        return False
+    proposal = webinar.proposal
+    if proposal.created_by_id == user.pk:
+        return True
+    organisations = [proposal.lead_organisation_id] + list(
+        proposal.co_submitters.filter(
+            status=CoSubmitter.Status.CONFIRMED, organisation__isnull=False
+        ).values_list("organisation_id", flat=True)
+    )
+    return Affiliation.objects.filter(
+        user=user, organisation__in=organisations, status=Affiliation.Status.VERIFIED
+    ).exists()
+
+
+def registration_of(user, webinar: Webinar) -> Registration | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Registration.objects.filter(user=user, webinar=webinar).first()
+
+
+def can_see_joining(user, webinar: Webinar, registration: Registration | None = None) -> bool:
+    """Whether the joining link is shown to ``user``: the secretariat and the hosts always;
+    registered people for a public webinar; registered verified members for a members-only
+    one."""
+    if not webinar.joining_url or user is None or not user.is_authenticated:
+        return False
+    if getattr(user, "is_secretariat", False) or is_host(user, webinar):
+        return True
+    if registration is None:
+        registration = registration_of(user, webinar)
+    if registration is None or registration.status != Registration.Status.REGISTERED:
+        return False
+    return not webinar.members_only or is_verified_member(user)
+
+
+def webinar_page(webinar: Webinar, *, user, reader_zone: str, now: datetime) -> dict[str, Any]:
+    """What the page of ``webinar`` shows to ``user`` (reading in ``reader_zone``) at ``now``."""
+    from . import registration as registrations
+    from .interfaces import calendar
+
+    if not is_valid_zone(reader_zone):
+        reader_zone = "UTC"
+    start = shown_start(webinar)
+    reference = reference_zone(webinar.call)
+    proposal = webinar.proposal
+    registration = registration_of(user, webinar)
+    registered = registration is not None and registration.status == "registered"
+    languages = languages_of(proposal)
+    upcoming = start is not None and start + timedelta(minutes=webinar.minutes) > now
+    return {
+        "webinar": webinar,
+        "proposal": proposal,
+        "series": webinar.call.series,
+        "start": start,
+        "reader": zone_time(start, webinar.minutes, reader_zone, is_reader=True) if start else None,
+        "reference": zone_time(start, webinar.minutes, reference, is_reference=True)
+        if start
+        else None,
+        "reference_zone": reference,
+        "convert": convert_table(webinar, reader_zone=reader_zone),
+        "hosts": hosts_of(webinar),
+        "speakers": list(proposal.speakers.all()),
+        "themes": list(proposal.themes.all()),
+        "outcomes": sorted(proposal.outcomes.all(), key=lambda o: o.number),
+        "sectors": list(proposal.sectors.all()),
+        "countries": sorted(proposal.countries.all(), key=str),
+        "language": languages[0] if languages and proposal.language else None,
+        "interpretation": languages[1:] if proposal.language else languages,
+        "is_published": webinar.is_published,
+        "is_past": start is not None and start < now,
+        "is_upcoming": upcoming,
+        "registration": registration,
+        "registered": registered,
+        "refusal": registrations.refusal(user, webinar, now=now)
+        if user.is_authenticated and not registered
+        else "",
+        "show_joining": can_see_joining(user, webinar, registration),
+        "google_link": calendar.google_link(webinar) if webinar.is_published else "",
+        "outlook_link": calendar.outlook_link(webinar) if webinar.is_published else "",
+    }
+
+
+def feed_webinars(series: Series) -> QuerySet[Webinar]:
+    """The published webinars of ``series`` for its calendar feed, in time order."""
+    return (
+        published()
+        .filter(call__series=series)
+        .select_related("proposal")
+        .order_by("starts_at", "pk")
+    )
