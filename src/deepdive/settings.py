@@ -261,9 +261,7 @@ LOGGING = {
 }
 
 # The public address used in e-mails when there is no request to build it from.
-SITE_URL = os.environ.get(
-    "DEEPDIVE_SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
-)
+SITE_URL = os.environ.get("DEEPDIVE_SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
 # The right-hand side of calendar UIDs: fixed for an installation, so a webinar keeps its UID
 # (and calendars update rather than duplicate it) even if the site moves.
 CALENDAR_UID_DOMAIN = os.environ.get("DEEPDIVE_CALENDAR_UID_DOMAIN", "deepdive.alliance87.org")
