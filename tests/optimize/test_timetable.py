@@ -21,6 +21,7 @@ from deepdive.optimize.timetable import (
     parse,
     solve,
     solve_json,
+    unplaceable,
 )
 from deepdive.optimize.validation import InputError
 
@@ -735,3 +736,11 @@ def test_naive_plan_keeps_its_hour_across_the_spring_change():
     assert plan["a"].astimezone(UTC).hour == 13
     assert plan["b"].astimezone(UTC).hour == 12
     assert naive_plan(parse({**data, "webinars": []})) == {}
+
+
+def test_unplaceable_says_which_webinars_have_no_start_and_why():
+    data = two_webinars(0, days=3)
+    data["webinars"][0]["available"] = [["2027-03-01", "2027-03-05"]]  # after the period
+    data["webinars"][1]["minutes"] = 180  # longer than the two-hour window
+    assert unplaceable(parse(data)) == {"a": "no_date", "b": "no_start"}
+    assert unplaceable(parse(two_webinars(0))) == {}

@@ -66,9 +66,22 @@ def test_an_infeasible_run_says_why_and_keeps_the_plan(secretariat, call, rules)
 
     assert run.solver_status == "infeasible"
     assert "no candidate start" in run.result["reason"]
+    assert run.obstacles == {f"w{webinar.pk}": "no_date"}
     assert run.total_reach is None
     webinar.refresh_from_db()
     assert webinar.planned_start is None
+
+
+def test_the_plan_page_says_in_plain_words_why_there_is_no_timetable(
+    client, secretariat, call, rules
+):
+    make_webinar(call, available=[["2027-01-16", "2027-01-17"]])  # a weekend
+    client.force_login(secretariat)
+    response = client.post(f"/manage/calls/{call.pk}/timetable/run/", follow=True)
+    page = response.content.decode()
+    assert "The optimiser found no timetable that keeps every rule" in page
+    assert "has no possible date: the period, the weekdays, the blackout dates" in page
+    assert "no candidate start" not in page  # the optimiser's English, for developers
 
 
 def test_no_webinar_no_run(secretariat, call):

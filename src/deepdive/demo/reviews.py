@@ -150,6 +150,32 @@ REVIEWERS = [
 DISAGREES_ON = "Pre-departure training that prevents trafficking"
 
 
+def add_reviewer(*, secretariat, call: Call, row: tuple, password: str):
+    """One reviewer of ``REVIEWERS`` in the pool of ``call``, with a verified account (created
+    when missing), the invitation accepted and their expertise."""
+    from deepdive.reviews.operations import pool as pool_operations
+
+    email, name, _lean, themes, sectors, regions, languages = row
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=password, name=name, timezone="UTC", language="en"
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    reviewer = pool_operations.add_reviewer(actor=secretariat, call=call, email=email)
+    if reviewer.status != reviewer.Status.ACTIVE:
+        reviewer = pool_operations.accept_invitation(actor=user, reviewer=reviewer)
+    pool_operations.update_expertise(
+        actor=user,
+        reviewer=reviewer,
+        themes=list(Theme.objects.filter(code__in=themes)),
+        sectors=list(Sector.objects.filter(code__in=sectors)),
+        regions=[r for r in regions if r in IloRegion.values],
+        languages=languages,
+    )
+    return reviewer
+
+
 def load_reviewed_call(*, series: Series, password: str, contact_for, now=None) -> int:
     """Create the reviewed call once; return 1 when it was created, else 0."""
     from deepdive.proposals import operations as proposal_operations
@@ -223,25 +249,9 @@ def load_reviewed_call(*, series: Series, password: str, contact_for, now=None) 
         others_visible_after_submit=True,
     )
     leniency = {}
-    for email, name, lean, themes, sectors, regions, languages in REVIEWERS:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=email, password=password, name=name, timezone="UTC", language="en"
-            )
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        reviewer = pool_operations.add_reviewer(actor=secretariat, call=call, email=email)
-        if reviewer.status != reviewer.Status.ACTIVE:
-            reviewer = pool_operations.accept_invitation(actor=user, reviewer=reviewer)
-        pool_operations.update_expertise(
-            actor=user,
-            reviewer=reviewer,
-            themes=list(Theme.objects.filter(code__in=themes)),
-            sectors=list(Sector.objects.filter(code__in=sectors)),
-            regions=[r for r in regions if r in IloRegion.values],
-            languages=languages,
-        )
-        leniency[reviewer.pk] = lean
+    for row in REVIEWERS:
+        reviewer = add_reviewer(secretariat=secretariat, call=call, row=row, password=password)
+        leniency[reviewer.pk] = row[2]
 
     run = assignment_operations.propose_assignment(actor=secretariat, call=call, objective="total")
     assignment_operations.save_run(actor=secretariat, run=run)

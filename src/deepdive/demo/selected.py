@@ -19,16 +19,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from deepdive.accounts.models import User
 from deepdive.directory.models import Organisation
 from deepdive.reference.models import Criterion, Sector, Theme
-from deepdive.reference.regions import IloRegion
 from deepdive.series.models import Call, Series
 
-from .reviews import REVIEWERS
+from .reviews import REVIEWERS, add_reviewer
 
 ZONE = "Europe/Zurich"
 REFERENCE_ZONE = "Europe/Paris"
@@ -415,24 +413,8 @@ def _selected_call(
         objective="total",
         others_visible_after_submit=True,
     )
-    for email, name, _lean, themes, sectors, regions, languages in REVIEWERS:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=email, password=password, name=name, timezone="UTC", language="en"
-            )
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        reviewer = pool_operations.add_reviewer(actor=secretariat, call=call, email=email)
-        if reviewer.status != reviewer.Status.ACTIVE:
-            reviewer = pool_operations.accept_invitation(actor=user, reviewer=reviewer)
-        pool_operations.update_expertise(
-            actor=user,
-            reviewer=reviewer,
-            themes=list(Theme.objects.filter(code__in=themes)),
-            sectors=list(Sector.objects.filter(code__in=sectors)),
-            regions=[r for r in regions if r in IloRegion.values],
-            languages=languages,
-        )
+    for row in REVIEWERS:
+        add_reviewer(secretariat=secretariat, call=call, row=row, password=password)
     run = assignment_operations.propose_assignment(actor=secretariat, call=call, objective="total")
     assignment_operations.save_run(actor=secretariat, run=run)
     criteria = list(Criterion.objects.values_list("code", flat=True))

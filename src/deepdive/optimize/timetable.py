@@ -477,6 +477,18 @@ def _why_no_start(problem: TimetableProblem, webinar: Webinar) -> str:
     )
 
 
+def unplaceable(problem: TimetableProblem) -> dict[str, str]:
+    """The webinars that have no candidate start, and why: "no_date" when the period,
+    weekdays, blackout dates and the host's availability leave no date, "no_start" when no
+    start on the dates left lets its minutes fit in the window outside the excluded times."""
+    allowed = problem.dates.allowed()
+    return {
+        webinar.id: ("no_start" if any(webinar.allows(on) for on in allowed) else "no_date")
+        for webinar, mine in zip(problem.webinars, candidates(problem), strict=True)
+        if not mine
+    }
+
+
 def solve(problem: TimetableProblem) -> TimetableResult:
     """Maximise Σ reach under the contract's rules, on CP-SAT."""
     per_webinar = candidates(problem)

@@ -107,6 +107,12 @@ class TimetableRun(models.Model):
         help_text=_("Optimiser id → webinar id and title at the time of the run."),
     )
     solver_status = models.CharField(_("solver status"), max_length=20)
+    obstacles = models.JSONField(
+        _("why no timetable"),
+        default=dict,
+        blank=True,
+        help_text=_('When no timetable keeps every rule: optimiser id → "no_date" | "no_start".'),
+    )
     total_reach = models.FloatField(_("total reach"), null=True, blank=True)
     seconds = models.FloatField(_("solving time (seconds)"), default=0)
     created_by = models.ForeignKey(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from deepdive.accounts.operations import language_of
 from deepdive.core import audit
 from deepdive.core.timezones import is_valid_zone
-from deepdive.optimize.timetable import Placement, evaluate, naive_plan, solve
+from deepdive.optimize.timetable import Placement, evaluate, naive_plan, solve, unplaceable
 from deepdive.optimize.validation import InputError
 from deepdive.outbox.operations import queue_templated_email
 from deepdive.series.models import Call
@@ -264,8 +264,9 @@ def run(*, actor: Any, call: Call) -> TimetableRun:
     Refused: no webinar to place; every webinar published. The optimiser runs (up to 20
     seconds) outside any transaction; the run is then written in one.
 
-    Side effects: one ``TimetableRun`` with the input, the result, the naive plan and the
-    solving time; when the solver found a timetable (optimal or feasible), the
+    Side effects: one ``TimetableRun`` with the input, the result, the naive plan, the
+    solving time and, when no timetable keeps every rule, which webinars have no possible
+    start and why; when the solver found a timetable (optimal or feasible), the
     ``planned_start`` of each webinar it placed set from it; one audit entry
     ("timetable.run").
     """
@@ -296,6 +297,7 @@ def run(*, actor: Any, call: Call) -> TimetableRun:
     seconds = clock.perf_counter() - began
     naive = _naive(problem)
     placed = result.status in ("optimal", "feasible")
+    obstacles = unplaceable(problem) if result.status == "infeasible" else {}
 
     with transaction.atomic():
         timetable_run = TimetableRun.objects.create(
@@ -313,6 +315,7 @@ def run(*, actor: Any, call: Call) -> TimetableRun:
                 for w in webinars
             },
             solver_status=result.status,
+            obstacles=obstacles,
             total_reach=round(result.total_reach, 9) if placed else None,
             seconds=round(seconds, 3),
             created_by=actor,

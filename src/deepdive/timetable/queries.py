@@ -283,6 +283,52 @@ class PlanReport:
     error: str = ""
 
     @property
+    def obstacles(self) -> list[str]:
+        """Why the last run found no timetable, in the reader's language."""
+        run = self.last_run
+        if run is None or run.solver_status != "infeasible":
+            return []
+        titles = {key: value.get("title", key) for key, value in (run.webinars or {}).items()}
+        sentences = []
+        for key, kind in (run.obstacles or {}).items():
+            title = titles.get(key, key)
+            if kind == "no_date":
+                sentences.append(
+                    _(
+                        "“%(title)s” has no possible date: the period, the weekdays, the "
+                        "blackout dates and its host's availability leave none."
+                    )
+                    % {"title": title}
+                )
+            else:
+                sentences.append(
+                    _(
+                        "“%(title)s” has no possible start: its length does not fit in the "
+                        "daily window outside the excluded times."
+                    )
+                    % {"title": title}
+                )
+        if not sentences:
+            days = (run.input or {}).get("min_days_between", 0)
+            if days:
+                sentences.append(
+                    _(
+                        "The webinars cannot all be placed at least %(days)s days apart on "
+                        "their hosts' dates: lower the minimum, lengthen the period or ask "
+                        "hosts for more dates."
+                    )
+                    % {"days": days}
+                )
+            else:
+                sentences.append(
+                    _(
+                        "The webinars cannot all be placed without two of them overlapping: "
+                        "lengthen the period or ask hosts for more dates."
+                    )
+                )
+        return sentences
+
+    @property
     def count(self) -> int:
         return len(self.rows)
 

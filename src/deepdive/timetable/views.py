@@ -102,8 +102,7 @@ def run(request, call_id: int):
         else:
             messages.error(
                 request,
-                _("The optimiser found no timetable: %(reason)s")
-                % {"reason": timetable_run.result.get("reason", timetable_run.solver_status)},
+                _("The optimiser found no timetable that keeps every rule: see why below."),
             )
     return redirect("timetable:plan", call_id=call.pk)
 
