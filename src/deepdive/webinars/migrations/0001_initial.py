@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('joining_url', models.URLField(blank=True, verbose_name='joining link')),
                 ('planned_start', models.DateTimeField(blank=True, null=True, verbose_name='planned start')),
                 ('starts_at', models.DateTimeField(blank=True, null=True, verbose_name='published start')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
+                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published on')),
                 ('sequence', models.PositiveIntegerField(default=0, verbose_name='calendar sequence')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('registered', 'registered'), ('cancelled', 'cancelled')], default='registered', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registered')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registered on')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to=settings.AUTH_USER_MODEL, verbose_name='person')),
                 ('webinar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='webinars.webinar', verbose_name='webinar')),
