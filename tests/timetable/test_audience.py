@@ -85,3 +85,19 @@ def test_a_hand_made_audience_replaces_the_default(call):
     assert audience_of(webinar) == {"Asia/Tokyo": 100}
     webinar.audience_edited = False
     assert audience_of(webinar) == {"Africa/Accra": 50, "Europe/Paris": 50}
+
+
+def test_main_zones_leave_out_small_shares_but_keep_the_heaviest():
+    from deepdive.timetable.audience import main_zones
+
+    assert main_zones({"Africa/Abidjan": 64, "Asia/Dhaka": 4, "Europe/Paris": 32}) == [
+        ("Africa/Abidjan", 64),
+        ("Europe/Paris", 32),
+    ]
+    spread = {f"Zone/{i}": 5 for i in range(20)}
+    assert main_zones(spread) == [("Zone/0", 5)]
+    assert main_zones({"A/a": 40, "B/b": 30, "C/c": 20, "D/d": 10}) == [
+        ("A/a", 40),
+        ("B/b", 30),
+        ("C/c", 20),
+    ]

@@ -102,9 +102,17 @@ def audience_of(webinar: Any) -> dict[str, int]:
     return default_audience(webinar)
 
 
+MAIN_SHARE = 0.1  # a zone with less of the audience is not "main"
+
+
 def main_zones(audience: dict[str, float], count: int = 3) -> list[tuple[str, float]]:
-    """The ``count`` heaviest zones, (zone, weight), highest first then by name."""
+    """The heaviest zones, (zone, weight), highest first then by name: at most ``count``, each
+    with at least a tenth of the audience, and always the heaviest one. The members' half of a
+    default audience is spread over many zones; listing a zone with 4% of it beside one with
+    64% would tell the secretariat nothing."""
     items = sorted(
         ((z, w) for z, w in audience.items() if w > 0), key=lambda item: (-item[1], item[0])
     )
-    return items[:count]
+    total = sum(w for _, w in items)
+    main = [item for item in items[:count] if item[1] >= MAIN_SHARE * total]
+    return main or items[:1]
