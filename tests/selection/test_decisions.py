@@ -121,6 +121,27 @@ def test_decision_emails_are_held_in_a_batch_in_each_contacts_language(call, con
     assert "number 1 on the waitlist" in to_c.body_text
 
 
+def test_the_decision_reads_selected_then_the_waitlist_in_order_then_not_selected(call, confirmed):
+    listed = [(d.proposal.title[0], d.outcome) for d in decisions.confirmed_decisions(call)]
+    assert listed == [
+        ("A", "selected"),
+        ("B", "selected"),
+        ("C", "waitlisted"),
+        ("E", "waitlisted"),
+        ("F", "waitlisted"),
+        ("D", "not_selected"),
+        ("G", "not_selected"),
+    ]
+
+
+def test_decision_subjects_speak_of_proposals(confirmed):
+    _, batch, _ = confirmed
+    opening = {"en": "Your proposal “", "fr": "Votre proposition « "}
+    messages = OutboxMessage.objects.filter(batch=batch)
+    assert {m.language for m in messages} == {"en", "fr"}
+    assert all(m.subject.startswith(opening[m.language]) for m in messages)
+
+
 def test_a_second_confirmation_is_refused(call, confirmed, secretariat):
     other = operations.run_selection(actor=secretariat, call=call)
     with pytest.raises(decisions.DecisionRefused, match="already confirmed"):

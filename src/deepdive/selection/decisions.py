@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,8 +130,17 @@ def _email(decision: Decision, *, prefix: str, hold: bool, batch: str = "") -> N
 
 
 def confirmed_decisions(call: Call):
-    return Decision.objects.filter(proposal__call=call).select_related(
-        "proposal__lead_organisation", "run", "host_answered_by"
+    """The decisions of ``call`` as the secretariat reads them: selected, then the waitlist in
+    its order, then not selected."""
+    rank = Case(
+        When(outcome=Decision.Outcome.SELECTED, then=Value(0)),
+        When(outcome=Decision.Outcome.WAITLISTED, then=Value(1)),
+        default=Value(2),
+    )
+    return (
+        Decision.objects.filter(proposal__call=call)
+        .select_related("proposal__lead_organisation", "run", "host_answered_by")
+        .order_by(rank, "waitlist_position", "proposal__title", "proposal_id")
     )
 
 
