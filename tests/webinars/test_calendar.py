@@ -211,3 +211,13 @@ def test_calendar_links_are_in_utc(webinar):
 
 def test_an_unknown_series_has_no_feed(client, db):
     assert client.get(reverse("webinars:feed", args=["nope"])).status_code == 404
+
+
+def test_a_feed_before_the_first_publication_is_still_a_valid_calendar(client):
+    unpublished = WebinarFactory(proposal=ProposalFactory(title="Not published yet"))
+    response = client.get(reverse("webinars:feed", args=[unpublished.call.series.slug]))
+    cal = parse(response.content)
+    assert events(cal) == []
+    # RFC 5545: a calendar holds at least one component; the series' zone stands in
+    assert cal.vtimezone.tzid.value == "Europe/Paris"
+    assert b"Not published yet" not in response.content

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from deepdive.webinars.models import Webinar
 
@@ -85,7 +85,7 @@ def webinar_file(webinar: Webinar, *, joining: bool = False) -> bytes:
     return cal.to_ical()
 
 
-def feed(name: str, webinars: Iterable[Webinar]) -> bytes:
+def feed(name: str, webinars: Iterable[Webinar], *, empty_zone: str = "Europe/Paris") -> bytes:
     """A subscribable feed of published webinars, never with members-only joining links."""
     cal = _calendar(name)
     cal.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
@@ -94,6 +94,15 @@ def feed(name: str, webinars: Iterable[Webinar]) -> bytes:
     for webinar in webinars:
         if webinar.starts_at is not None:
             cal.add_component(event(webinar, stamp=stamp))
+    if not cal.subcomponents:
+        # RFC 5545 wants at least one component: before the first webinar is published, the
+        # series' zone stands in (harmless: no event refers to it)
+        today = stamp.date()
+        cal.add_component(
+            Timezone.from_tzid(
+                empty_zone, first_date=today, last_date=today.replace(year=today.year + 1)
+            )
+        )
     return cal.to_ical()
 
 
