@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from deepdive.core.models import AuditEntry
 from deepdive.directory.models import Affiliation
-from deepdive.outbox.models import OutboxMessage
+from deepdive.outbox.models import OutboxMessage, batch_key
 from deepdive.selection import decisions, operations
 from deepdive.selection.models import Decision, SelectionRun
 from tests.directory.factories import UserFactory
@@ -303,3 +303,17 @@ def test_a_passed_deadline_gives_the_promoted_host_seven_days(call, confirmed, s
     decisions.promote_from_waitlist(actor=secretariat, call=call)
     c = Decision.objects.get(proposal=seven["C"])
     assert c.host_deadline > timezone.now() + timedelta(days=6)
+
+
+def test_the_batch_page_leads_back_to_the_run_and_nowhere_else(client, confirmed, secretariat):
+    run, batch, _ = confirmed
+    client.force_login(secretariat)
+    html = client.get(run.get_absolute_url()).content.decode()
+    assert f"/manage/outbox/batches/{batch_key(batch)}/?back=/manage/selection-runs/" in html
+    page = client.get(
+        reverse("outbox:batch", args=[batch_key(batch)]), {"back": run.get_absolute_url()}
+    )
+    assert f'href="{run.get_absolute_url()}"' in page.content.decode()
+    for outside in ("https://evil.example/", "//evil.example/", "/\\\\evil.example/"):
+        page = client.get(reverse("outbox:batch", args=[batch_key(batch)]), {"back": outside})
+        assert "Back to the page you came from" not in page.content.decode()

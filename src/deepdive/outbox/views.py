@@ -2,6 +2,7 @@ from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -118,6 +119,12 @@ def _batch_or_404(key: str) -> str:
     return label
 
 
+def _local_path(value: str) -> str:
+    """A path on this site to link back to (the page that led here), or ""."""
+    relative = value.startswith("/") and url_has_allowed_host_and_scheme(value, allowed_hosts=None)
+    return value if relative else ""
+
+
 @secretariat_required
 def batch_detail(request, batch: str):
     label = _batch_or_404(batch)
@@ -130,6 +137,7 @@ def batch_detail(request, batch: str):
             "key": batch,
             "held": held,
             "counts": queries.batch_status_counts(label),
+            "back": _local_path(request.GET.get("back", "")),
             "form": BatchApprovalForm(initial={"expected": len(held)}),
         },
     )
