@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 
 from deepdive.accounts.operations import language_of
 from deepdive.core import audit
-from deepdive.optimize.select import parse, solve, to_json
 from deepdive.outbox.operations import queue_templated_email
 from deepdive.proposals import access
 from deepdive.proposals.models import Proposal
@@ -40,6 +39,7 @@ from deepdive.series.models import Call
 
 from .evaluation import evaluate, top_by_score
 from .models import Decision, SelectionRun
+from .operations import solve_input
 from .optimiser_input import pk_of, proposal_id
 
 # At most this many proposals are waitlisted.
@@ -66,24 +66,6 @@ def end_of_day(day, call: Call) -> datetime:
 
 def decision_batch(call: Call) -> str:
     return f"Decisions — {call}"
-
-
-def _solve(data: dict[str, Any]) -> tuple[Any, Any, dict[str, Any]]:
-    """Run the optimiser on ``data``: (problem, result, result as stored)."""
-    problem = parse(data)
-    result = solve(problem)
-    out = to_json(result)
-    out["details"] = {
-        pid: {
-            "selected": e.selected,
-            "code": e.code,
-            "forced_in_loss": e.forced_in_loss,
-            "forced_in_exact": e.forced_in_exact,
-            "forced_in_extra_shortfall": e.forced_in_extra_shortfall,
-        }
-        for pid, e in result.explanations.items()
-    }
-    return problem, result, out
 
 
 def _with_locks(data: dict[str, Any], *, seats: int, include, exclude) -> dict[str, Any]:
@@ -171,7 +153,7 @@ def confirm_run(*, actor: Any, run: SelectionRun, host_deadline: datetime) -> st
     seats = min(WAITLIST_SEATS, len(remaining))
     if seats:
         data = _with_locks(run.input, seats=seats, include=[], exclude=chosen)
-        _problem, result, _out = _solve(data)
+        _problem, result, _out = solve_input(data)
         waitlist = sorted(result.selected, key=lambda pid: (-scores[pid], pk_of(pid)))
 
     batch = decision_batch(call)
@@ -369,7 +351,7 @@ def promote_from_waitlist(*, actor: Any, call: Call) -> SelectionRun:
         .first()
     )
     data = _with_locks(base.input, seats=base.input["seats"], include=staying, exclude=declined)
-    problem, result, out = _solve(data)
+    problem, result, out = solve_input(data)
     came_in = [pid for pid in result.selected if pid not in set(staying)]
     eligible = {
         proposal_id(d.proposal_id)

@@ -138,6 +138,25 @@ def update_rules(
     return rules
 
 
+def solve_input(data: dict[str, Any]) -> tuple[Any, Any, dict[str, Any]]:
+    """Run the ``select`` optimiser on ``data``: (problem, result, the result as a run stores
+    it, with each proposal's explanation details for the run page)."""
+    problem = parse(data)
+    result = solve(problem)
+    out = to_json(result)
+    out["details"] = {
+        pid: {
+            "selected": e.selected,
+            "code": e.code,
+            "forced_in_loss": e.forced_in_loss,
+            "forced_in_exact": e.forced_in_exact,
+            "forced_in_extra_shortfall": e.forced_in_extra_shortfall,
+        }
+        for pid, e in result.explanations.items()
+    }
+    return problem, result, out
+
+
 def run_selection(*, actor: Any, call: Call, note: str = "") -> SelectionRun:
     """Run the ``select`` optimiser over the calibrated scores of the call's submitted
     proposals under its current rules (saved, or the defaults), and keep the run.
@@ -152,19 +171,7 @@ def run_selection(*, actor: Any, call: Call, note: str = "") -> SelectionRun:
     _check_secretariat(actor)
     rules = rule_set(call)
     built = build(call, rules)
-    problem = parse(built.input)
-    result = solve(problem)
-    out = to_json(result)
-    out["details"] = {
-        pid: {
-            "selected": e.selected,
-            "code": e.code,
-            "forced_in_loss": e.forced_in_loss,
-            "forced_in_exact": e.forced_in_exact,
-            "forced_in_extra_shortfall": e.forced_in_extra_shortfall,
-        }
-        for pid, e in result.explanations.items()
-    }
+    problem, result, out = solve_input(built.input)
     n = min(problem.seats, len(problem.proposals))
     top = evaluate(problem, top_by_score(problem, n))
     top["n"] = n

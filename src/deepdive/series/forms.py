@@ -258,22 +258,10 @@ class SeriesForm(TranslatedTextsMixin, forms.ModelForm):
         ),
     )
 
-    class Meta:
-        model = Series
-        fields = [
-            "action_group",
-            "title",
-            "slug",
-            "description",
-            "languages",
-            "colour_primary",
-            "colour_accent",
-            "logo",
-        ]
+    class Meta(SeriesAdminForm.Meta):
         field_classes = {"logo": LogoField}
         widgets = {
-            "colour_primary": forms.TextInput(attrs={"type": "color"}),
-            "colour_accent": forms.TextInput(attrs={"type": "color"}),
+            **SeriesAdminForm.Meta.widgets,
             "logo": forms.ClearableFileInput(
                 attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
             ),
