@@ -174,3 +174,22 @@ def test_a_run_after_publishing_keeps_published_dates_and_places_the_rest_away(
     newcomer.save()
     with pytest.raises(operations.TimetableRefused, match="Every webinar is published"):
         operations.run(actor=secretariat, call=call)
+
+
+def test_the_plan_page_makes_as_many_queries_for_six_webinars_as_for_two(
+    client, secretariat, call, rules
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(secretariat)
+    url = reverse("timetable:plan", args=[call.pk])
+    for _ in range(2):
+        make_webinar(call)
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    for _ in range(4):
+        make_webinar(call)
+    with CaptureQueriesContext(connection) as six:
+        assert client.get(url).status_code == 200
+    assert len(six) == len(two)

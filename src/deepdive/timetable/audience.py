@@ -49,9 +49,9 @@ def _member_zones(action_group_id: int | None) -> dict[str, float]:
 
 def _country_zones(proposal: Any) -> dict[str, float]:
     counts: dict[str, float] = defaultdict(float)
-    for zone in proposal.countries.values_list("timezone", flat=True):
-        if zone:
-            counts[zone] += 1
+    for country in proposal.countries.all():  # prefetched by ``webinars_of``
+        if country.timezone:
+            counts[country.timezone] += 1
     return dict(counts)
 
 
@@ -78,10 +78,17 @@ def whole_per_cents(shares: dict[str, float]) -> dict[str, int]:
     return dict(sorted(floors.items(), key=lambda item: (-item[1], item[0])))
 
 
-def default_audience(webinar: Any) -> dict[str, int]:
-    """The default audience of ``webinar`` (see the module): {zone: per cent}, summing to 100."""
+def member_shares(call: Any) -> dict[str, float]:
+    """The members' half of every default audience of ``call``: zone → share. The same for
+    all its webinars, so a page or a run over many webinars works it out once."""
+    return _shares(_member_zones(call.series.action_group_id))
+
+
+def default_audience(webinar: Any, *, members: dict[str, float] | None = None) -> dict[str, int]:
+    """The default audience of ``webinar`` (see the module): {zone: per cent}, summing to 100.
+    ``members`` is ``member_shares(webinar.call)``, when already known."""
     call = webinar.call
-    members = _shares(_member_zones(call.series.action_group_id))
+    members = member_shares(call) if members is None else members
     countries = _shares(_country_zones(webinar.proposal))
     if members and countries:
         combined: dict[str, float] = defaultdict(float)
@@ -95,11 +102,19 @@ def default_audience(webinar: Any) -> dict[str, int]:
     return {call.timezone: 100}
 
 
-def audience_of(webinar: Any) -> dict[str, int]:
+def audience_of(webinar: Any, *, members: dict[str, float] | None = None) -> dict[str, int]:
     """The audience the timetable uses: the one set by hand, else the default."""
     if webinar.audience_edited:
         return dict(webinar.audience)
-    return default_audience(webinar)
+    return default_audience(webinar, members=members)
+
+
+def audiences_of(webinars: list[Any]) -> dict[int, dict[str, int]]:
+    """Webinar pk → ``audience_of``, for webinars of one call."""
+    if not webinars:
+        return {}
+    members = member_shares(webinars[0].call)
+    return {webinar.pk: audience_of(webinar, members=members) for webinar in webinars}
 
 
 MAIN_SHARE = 0.1  # a zone with less of the audience is not "main"

@@ -30,6 +30,7 @@ from deepdive.series.models import Call
 from deepdive.webinars.interfaces import calendar
 from deepdive.webinars.models import Webinar
 
+from .audience import default_audience
 from .models import TimetableRules, TimetableRun
 from .optimiser_input import blocked_by, build_problem, rules_of, webinar_id, webinars_of
 from .queries import hosts_of, preview_move, registrants_of
@@ -184,7 +185,8 @@ def update_webinar(
     joining_url: str,
 ) -> Webinar:
     """Set a webinar's length, audience (``None``: back to the default worked out from the
-    members and the countries), whether it is for members only and its joining link.
+    members and the countries; the default given back unchanged keeps following the
+    directory), whether it is for members only and its joining link.
 
     Refused (``WebinarInvalid``): a length other than 45 or 60 minutes; an unknown zone; a
     negative weight; weights adding up to nothing.
@@ -210,6 +212,9 @@ def update_webinar(
             )
     if errors:
         raise WebinarInvalid(errors)
+    if audience is not None and not webinar.audience_edited:
+        if audience == default_audience(webinar):
+            audience = None
     fields = ["minutes", "audience", "audience_edited", "members_only", "joining_url"]
     with transaction.atomic():
         webinar = Webinar.objects.select_for_update().get(pk=webinar.pk)

@@ -27,7 +27,7 @@ from deepdive.optimize.timetable import TimetableProblem, parse
 from deepdive.series.models import Call
 from deepdive.webinars.models import Webinar
 
-from .audience import audience_of
+from .audience import audiences_of
 from .models import TimetableRules
 
 TIME_LIMIT_SECONDS = 20
@@ -54,6 +54,7 @@ def webinars_of(call: Call) -> QuerySet[Webinar]:
             proposal__decision__host_status="confirmed",
         )
         .select_related("proposal__lead_organisation", "proposal__created_by", "call__series")
+        .prefetch_related("proposal__countries")
         .order_by("pk")
     )
 
@@ -133,12 +134,14 @@ def build_input(
     """The optimiser's JSON input for ``webinars`` under ``rules`` (see the module); the
     ``blocked`` dates (``blocked_by``) are left out of every webinar's availability."""
     blocked = set(blocked)
+    webinars = list(webinars)
+    audiences = audiences_of(webinars)
     items = []
     for webinar in webinars:
         item: dict[str, Any] = {
             "id": webinar_id(webinar.pk),
             "minutes": int(webinar.minutes),
-            "audience": {zone: weight for zone, weight in audience_of(webinar).items()},
+            "audience": dict(audiences[webinar.pk]),
         }
         available = available_ranges(webinar, rules, blocked)
         if available is not None:

@@ -19,7 +19,7 @@ from deepdive.optimize.validation import InputError
 from deepdive.series.models import Call
 from deepdive.webinars.models import Webinar
 
-from .audience import audience_of, main_zones
+from .audience import audience_of, audiences_of, main_zones
 from .models import TimetableRules, TimetableRun
 from .optimiser_input import build_problem, rules_of, webinar_id, webinars_of
 
@@ -389,9 +389,10 @@ def plan_report(call: Call) -> PlanReport:
     webinars = list(webinars_of(call))
     last_run = TimetableRun.objects.filter(call=call).select_related("created_by").first()
     titles = {webinar_id(w.pk): w.title for w in webinars}
+    audiences = audiences_of(webinars)
     rows = []
     for webinar in webinars:
-        audience = audience_of(webinar)
+        audience = audiences[webinar.pk]
         rows.append(
             Row(
                 webinar=webinar,

@@ -138,12 +138,6 @@ def webinar(request, pk: int):
         if use_default or form.is_valid():
             data = form.cleaned_data if not use_default else {}
             new_audience = None if use_default else data["audience"]
-            if (
-                new_audience is not None
-                and not item.audience_edited
-                and new_audience == default_audience(item)
-            ):
-                new_audience = None  # unchanged default: keep following the directory
             try:
                 operations.update_webinar(
                     actor=request.user,
