@@ -186,6 +186,7 @@ def test_the_plan_page_makes_as_many_queries_for_six_webinars_as_for_two(
     url = reverse("timetable:plan", args=[call.pk])
     for _ in range(2):
         make_webinar(call)
+    client.get(url)  # caches filled once (content types, zones) are not the page's own
     with CaptureQueriesContext(connection) as two:
         assert client.get(url).status_code == 200
     for _ in range(4):
