@@ -46,7 +46,7 @@ def test_the_selected_call_has_six_confirmed_hosts_with_their_availability(clien
     # The decision e-mails went out (approved), none is left waiting.
     assert not OutboxMessage.objects.filter(kind="decision", status="held").exists()
 
-    webinars = Webinar.objects.filter(call=call).select_related("proposal")
+    webinars = Webinar.objects.filter(proposal__call=call).select_related("proposal")
     assert {w.proposal_id for w in webinars} == set(selected.values_list("proposal_id", flat=True))
     assert all(w.minutes == 60 and w.planned_start is None for w in webinars)
     assert not any(w.is_published for w in webinars)
@@ -110,7 +110,7 @@ def test_the_selected_call_has_six_confirmed_hosts_with_their_availability(clien
 
 def test_the_pilot_has_three_webinars_held_and_loading_twice_adds_nothing(demo):
     call = Call.objects.get(slug="2026-pilot")
-    webinars = list(Webinar.objects.filter(call=call).order_by("starts_at"))
+    webinars = list(Webinar.objects.filter(proposal__call=call).order_by("starts_at"))
     assert len(webinars) == 3
     now = timezone.now()
     paris = ZoneInfo("Europe/Paris")

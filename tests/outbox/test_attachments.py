@@ -81,7 +81,6 @@ def test_a_webinar_invitation_arrives_and_parses_back(smtp, run_worker):
     start = datetime(2027, 1, 12, 13, 0, tzinfo=UTC)
     webinar = Webinar.objects.create(
         proposal=proposal,
-        call=proposal.call,
         planned_start=start,
         starts_at=start,
         published_at=datetime(2026, 12, 1, tzinfo=UTC),

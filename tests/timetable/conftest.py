@@ -71,7 +71,6 @@ def make_webinar(
     )
     return Webinar.objects.create(
         proposal=proposal,
-        call=call,
         minutes=minutes,
         audience=audience or {},
         audience_edited=audience is not None,

@@ -81,7 +81,6 @@ class WebinarFactory(factory.django.DjangoModelFactory):
         model = Webinar
 
     proposal = factory.SubFactory(ProposalFactory)
-    call = factory.LazyAttribute(lambda o: o.proposal.call)
     minutes = 60
     members_only = False
     joining_url = factory.Sequence(lambda n: f"https://meet.example.org/j/{1000 + n}")

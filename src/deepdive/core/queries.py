@@ -28,7 +28,7 @@ def dashboard_for(user) -> dict:
         "overview": secretariat_overview() if user.is_secretariat else None,
         "hosted_webinars": list(
             Webinar.objects.filter(proposal__in=editable_proposals(user))
-            .select_related("proposal", "call")
+            .select_related("proposal__call")
             .order_by("starts_at", "pk")
         ),
         "registrations": list(

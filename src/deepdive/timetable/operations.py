@@ -463,7 +463,7 @@ def publish(*, actor: Any, call: Call) -> int:
     with transaction.atomic():
         locked = (
             Webinar.objects.select_for_update()
-            .select_related("proposal__lead_organisation", "proposal__created_by", "call")
+            .select_related("proposal__lead_organisation", "proposal__created_by", "proposal__call")
             .filter(pk__in=[w.pk for w in webinars])
             .order_by("pk")
         )

@@ -49,11 +49,13 @@ def webinars_of(call: Call) -> QuerySet[Webinar]:
     """The webinars of ``call`` to place: selected proposals whose host confirmed."""
     return (
         Webinar.objects.filter(
-            call=call,
+            proposal__call=call,
             proposal__decision__outcome="selected",
             proposal__decision__host_status="confirmed",
         )
-        .select_related("proposal__lead_organisation", "proposal__created_by", "call__series")
+        .select_related(
+            "proposal__lead_organisation", "proposal__created_by", "proposal__call__series"
+        )
         .prefetch_related("proposal__countries")
         .order_by("pk")
     )

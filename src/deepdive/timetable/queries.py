@@ -481,7 +481,7 @@ def publish_summary(call: Call) -> PublishSummary:
 def webinar_in_plan(pk: int) -> Webinar:
     """The webinar ``pk`` if it is in a timetable (selected, host confirmed), else
     ``Webinar.DoesNotExist``."""
-    webinar = Webinar.objects.select_related("call__series", "proposal").get(pk=pk)
+    webinar = Webinar.objects.select_related("proposal__call__series").get(pk=pk)
     return webinars_of(webinar.call).get(pk=pk)
 
 

@@ -27,9 +27,6 @@ class Webinar(models.Model):
     proposal = models.OneToOneField(
         Proposal, on_delete=models.PROTECT, related_name="webinar", verbose_name=_("proposal")
     )
-    call = models.ForeignKey(
-        Call, on_delete=models.PROTECT, related_name="webinars", verbose_name=_("call")
-    )
     minutes = models.PositiveSmallIntegerField(
         _("length"), choices=Length.choices, default=Length.MINUTES_60
     )
@@ -76,6 +73,15 @@ class Webinar(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("webinars:detail", kwargs={"pk": self.pk})
+
+    @property
+    def call(self) -> Call:
+        """The proposal's call: a webinar is its proposal made real, never moved elsewhere."""
+        return self.proposal.call
+
+    @property
+    def call_id(self) -> int:
+        return self.proposal.call_id
 
     @property
     def title(self) -> str:

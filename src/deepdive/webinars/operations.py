@@ -149,7 +149,6 @@ def create_for_decision(
         proposal = decision.proposal
         webinar = Webinar.objects.create(
             proposal=proposal,
-            call_id=proposal.call_id,
             minutes=Webinar.Length.MINUTES_60,
             available=stored_available,
             unavailable=stored_unavailable,

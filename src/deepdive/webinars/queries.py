@@ -164,7 +164,7 @@ def confirmed_co_submitters() -> Prefetch:
 def with_details(webinars: QuerySet[Webinar]) -> QuerySet[Webinar]:
     """Everything the programme and the webinar pages show, in a fixed number of queries."""
     return webinars.select_related(
-        "proposal__lead_organisation", "call__series", "call__timetable_rules"
+        "proposal__lead_organisation", "proposal__call__series", "proposal__call__timetable_rules"
     ).prefetch_related(
         "proposal__themes",
         "proposal__outcomes",
@@ -277,7 +277,7 @@ def programme(
     those matching ``filters`` only, each with its time in the reader's and the series' zone."""
     if not is_valid_zone(reader_zone):
         reader_zone = "UTC"
-    base = published().filter(call__series=series)
+    base = published().filter(proposal__call__series=series)
     filtered = any(filters.get(key) for key in ("theme", "sector", "outcome", "region", "language"))
     webinars = filter_webinars(base, filters, series=series) if filtered else base
     result = Programme(filtered=filtered)
@@ -403,7 +403,7 @@ def feed_webinars(series: Series) -> QuerySet[Webinar]:
     """The published webinars of ``series`` for its calendar feed, in time order."""
     return (
         published()
-        .filter(call__series=series)
+        .filter(proposal__call__series=series)
         .select_related("proposal")
         .order_by("starts_at", "pk")
     )

@@ -152,7 +152,7 @@ def cancel(*, actor, registration: Registration) -> Registration:
     with transaction.atomic():
         locked = (
             Registration.objects.select_for_update()
-            .select_related("user", "webinar__proposal", "webinar__call")
+            .select_related("user", "webinar__proposal__call")
             .get(pk=registration.pk)
         )
         if locked.status == Registration.Status.CANCELLED:

@@ -33,7 +33,6 @@ class Migration(migrations.Migration):
                 ('sequence', models.PositiveIntegerField(default=0, verbose_name='calendar sequence')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='webinars', to='series.call', verbose_name='call')),
                 ('proposal', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='webinar', to='proposals.proposal', verbose_name='proposal')),
             ],
             options={
