@@ -10,8 +10,9 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-import dj_email_url
 from django.utils.translation import gettext_lazy as _
+
+from deepdive.outbox.config import delivery_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("DEEPDIVE_HOME", Path.cwd())).resolve()
@@ -82,7 +83,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the moment a request arrived, by which deadlines are judged.
+    "deepdive.core.middleware.ArrivalTimeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "deepdive.core.middleware.ContentSecurityPolicyMiddleware",
+    # Compresses only responses without secrets (BREACH): anonymous, no CSRF token.
+    "deepdive.core.middleware.AnonymousGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -170,14 +176,21 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "deepdive.accounts.forms.SignupDetailsForm"
+# Failed log-ins: five per account (the "key", the address typed) in five minutes, and a
+# looser limit per client address, so that one person's wrong passwords lock neither the other
+# accounts used from their address nor the people sharing it.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "10/m/ip,5/5m/key",
     "login": "30/m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
     "request_login_code": "20/m/ip,3/m/key",
 }
+# The client's address, for the per-address limits: REMOTE_ADDR, or, behind this many trusted
+# reverse proxies appending to X-Forwarded-For, the address the outermost one received from.
+TRUSTED_PROXIES = int(os.environ.get("DEEPDIVE_TRUSTED_PROXIES", 0))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 MFA_ADAPTER = "deepdive.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Deep Dive"
@@ -223,18 +236,7 @@ TASKS = {
 # Every message goes through the outbox (deepdive.outbox); this backend only stores. The
 # outbox's worker delivers with OUTBOX_DELIVERY, configured from DEEPDIVE_EMAIL_URL.
 EMAIL_BACKEND = "deepdive.outbox.backends.OutboxEmailBackend"
-_email = dj_email_url.parse(os.environ.get("DEEPDIVE_EMAIL_URL", f"file://{VAR_DIR / 'mail'}"))
-OUTBOX_DELIVERY = {
-    "BACKEND": _email["EMAIL_BACKEND"],
-    "HOST": _email.get("EMAIL_HOST", ""),
-    "PORT": _email.get("EMAIL_PORT"),
-    "USERNAME": _email.get("EMAIL_HOST_USER", ""),
-    "PASSWORD": _email.get("EMAIL_HOST_PASSWORD", ""),
-    "USE_TLS": _email.get("EMAIL_USE_TLS", False),
-    "USE_SSL": _email.get("EMAIL_USE_SSL", False),
-    "TIMEOUT": _email.get("EMAIL_TIMEOUT") or 30,
-    "FILE_PATH": _email.get("EMAIL_FILE_PATH", ""),
-}
+OUTBOX_DELIVERY = delivery_settings(os.environ.get("DEEPDIVE_EMAIL_URL"), VAR_DIR)
 DEFAULT_FROM_EMAIL = os.environ.get("DEEPDIVE_FROM_EMAIL", "Deep Dive <deepdive@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

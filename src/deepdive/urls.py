@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from deepdive.core import views as core_views
+
 urlpatterns = [
+    path("favicon.ico", core_views.favicon),
     path("", include("deepdive.core.urls")),
     path("accounts/", include("allauth.urls")),
     # Each app's urls hold its public pages and its /manage/ pages for the secretariat.
@@ -24,3 +27,8 @@ urlpatterns = [
         {"document_root": settings.MEDIA_ROOT},
     ),
 ]
+
+# The error pages in the site's layout and the reader's language (core/views.py).
+handler403 = "deepdive.core.views.permission_denied"
+handler404 = "deepdive.core.views.page_not_found"
+handler500 = "deepdive.core.views.server_error"

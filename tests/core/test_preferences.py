@@ -41,7 +41,8 @@ def test_anonymous_reader_chooses_a_zone_by_hand(client):
     assert response.cookies["deepdive_tz"].value == "Pacific/Fiji"
     bad = client.post(reverse("core:timezone"), {"timezone": "Nowhere/Land"})
     assert bad.status_code == 200
-    assert "Select a valid choice" in bad.text
+    assert "“Nowhere/Land” is not a time zone we know" in bad.text
+    assert 'value="Nowhere/Land"' in bad.text
 
 
 def test_when_shows_the_local_time_with_zone_and_offset_across_daylight_saving():
@@ -98,3 +99,26 @@ def test_an_old_zone_name_from_the_browser_is_shown_by_its_current_name(client):
     page = client.get("/").content.decode()
     assert "Asia/Kathmandu" in page
     assert "Katmandu" not in page
+
+
+def test_a_get_link_does_not_change_the_language_stored_on_the_account(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        email="c@example.net", password="x-long-pass-1", language="fr"
+    )
+    client.force_login(user)
+    response = client.get(reverse("core:set_language"), {"language": "es", "next": "/"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "fr"
+    # the switch still works for this session
+    assert "Directorio de socios" in client.get("/").text
+
+
+def test_signed_in_readers_post_the_language_switch(client, django_user_model):
+    user = django_user_model.objects.create_user(email="d@example.net", password="x-long-pass-1")
+    client.force_login(user)
+    page = client.get("/").text
+    assert 'class="lang-switch" method="post"' in page
+    assert 'name="csrfmiddlewaretoken"' in page.split('class="lang-switch"')[1].split("</form>")[0]
+    client.logout()
+    assert 'class="lang-switch" method="get"' in client.get("/").text

@@ -62,7 +62,8 @@ def test_csv_export(secretariat_client, directory):
     assert response["Content-Disposition"] == f'attachment; filename="directory-{today}.csv"'
     rows = read_csv(response)
     assert list(rows[0]) == EXPORT_COLUMNS
-    assert [r["name"] for r in rows] == ["=Paris Bank", "Fair Cocoa Alliance"]
+    # Text a spreadsheet would run as a formula is written with a leading "'".
+    assert [r["name"] for r in rows] == ["'=Paris Bank", "Fair Cocoa Alliance"]
     fca = rows[1]
     assert fca == {
         "id": str(directory["fca"].pk),
@@ -85,7 +86,7 @@ def test_export_applies_the_list_filters(secretariat_client, directory):
     rows = read_csv(secretariat_client.get(URL, {"format": "csv", "region": "africa"}))
     assert [r["name"] for r in rows] == ["Fair Cocoa Alliance"]
     rows = read_csv(secretariat_client.get(URL, {"format": "csv", "q": "bank"}))
-    assert [r["name"] for r in rows] == ["=Paris Bank"]
+    assert [r["name"] for r in rows] == ["'=Paris Bank"]
 
 
 def test_xlsx_export(secretariat_client, directory):
@@ -107,6 +108,46 @@ def test_xlsx_export(secretariat_client, directory):
     assert fca["countries"] == "GH; MA"
     assert fca["verified_contacts"] == 2
     assert len(rows) == 3
+
+
+@pytest.fixture
+def formulas():
+    return OrganisationFactory(
+        name="+cmd",
+        acronym="@SUM(1+1)",
+        partner_type=partner_type("business"),
+        countries=["FR"],
+        description='=HYPERLINK("http://x","y")',
+    )
+
+
+def test_csv_export_neutralises_formulas(secretariat_client, formulas):
+    (row,) = read_csv(secretariat_client.get(URL, {"format": "csv"}))
+    assert (row["name"], row["acronym"], row["description"]) == (
+        "'+cmd",
+        "'@SUM(1+1)",
+        '\'=HYPERLINK("http://x","y")',
+    )
+    assert row["id"] == str(formulas.pk)
+
+
+def test_xlsx_export_keeps_formulas_as_text(secretariat_client, formulas):
+    response = secretariat_client.get(URL, {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    row = {header.value: cell for header, cell in zip(sheet[1], sheet[2], strict=True)}
+    assert row["name"].value == "+cmd"
+    assert row["description"].value == '=HYPERLINK("http://x","y")'
+    for name in ("name", "acronym", "description"):
+        assert row[name].data_type == "s"
+        assert row[name].quotePrefix
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_neutralised_export_imports_back_unchanged(secretariat_client, formulas, file_format):
+    exported = secretariat_client.get(URL, {"format": file_format})
+    upload = SimpleUploadedFile(f"directory.{file_format}", exported.content)
+    preview = secretariat_client.post(IMPORT, {"file": upload}).context["preview"]
+    assert [(r.name, r.action, r.errors) for r in preview.rows] == [("+cmd", "unchanged", [])]
 
 
 def test_unknown_format_is_404(secretariat_client, directory):

@@ -91,6 +91,7 @@ def brute_force(data: dict):
     k = data["reviewers_per_proposal"]
     revs, props = data["reviewers"], data["proposals"]
     conflicts = {tuple(pair) for pair in data.get("conflicts", [])}
+    fixed = {tuple(pair) for pair in data.get("fixed", [])}
 
     def aff(r, p):
         given = data.get("affinity", {}).get(r["id"], {})
@@ -99,12 +100,19 @@ def brute_force(data: dict):
         return sum(r.get("expertise", {}).get(t, 0) for t in set(p.get("topics", [])))
 
     def free(r, p):
+        if (r["id"], p["id"]) in fixed:  # a fixed pair is kept, whatever the conflicts
+            return True
         if (r["id"], p["id"]) in conflicts:
             return False
         return not set(r.get("organisations", [])) & set(p.get("organisations", []))
 
     options = [
-        [c for c in itertools.combinations(range(len(revs)), k) if all(free(revs[i], p) for i in c)]
+        [
+            c
+            for c in itertools.combinations(range(len(revs)), k)
+            if all(free(revs[i], p) for i in c)
+            and {r for r, q in fixed if q == p["id"]} <= {revs[i]["id"] for i in c}
+        ]
         for p in props
     ]
     best_total, best_fair = None, None
@@ -139,6 +147,7 @@ def check_answer(data: dict, answer: dict) -> None:
         assert len(chosen) == len(set(chosen)) == k
         assert chosen == sorted(chosen)
         assert not any(problem.in_conflict(revs[r], p) for r in chosen)
+        assert {r for r, q in problem.fixed if q == p.id} <= set(chosen)
         sums.append(sum(problem.affinity_of(revs[r], p) for r in chosen))
     loads = Counter(r for chosen in answer["assignment"].values() for r in chosen)
     assert answer["loads"] == {r.id: loads[r.id] for r in problem.reviewers}
@@ -172,6 +181,70 @@ def test_brute_force_agrees_on_random_small_instances(seed):
         feasible += expected is not None
         infeasible += expected is None
     assert feasible >= 15 and infeasible >= 5  # both kinds are exercised
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_brute_force_agrees_with_fixed_pairs(seed):
+    """Fixed pairs (reviews already done) are always in the answer, conflicts or not, and the
+    rest is optimal around them."""
+    rng = random.Random(2000 + seed)
+    feasible = 0
+    for _ in range(60):
+        data = random_instance(rng)
+        pairs = [[r["id"], p["id"]] for r in data["reviewers"] for p in data["proposals"]]
+        data["fixed"] = rng.sample(pairs, min(len(pairs), rng.randint(1, 3)))
+        if rng.random() < 0.5:
+            data["conflicts"].append(list(data["fixed"][0]))  # declared after the review
+        expected = brute_force(data)
+        for objective in ("total", "fair"):
+            answer = solve_json({**data, "objective": objective})
+            if expected is None:
+                assert answer["status"] == "infeasible", (data, answer)
+                assert answer.get("uncovered") or answer.get("reason")
+                continue
+            assert answer["status"] == "optimal", (data, answer)
+            check_answer(data, answer)
+            for r, p in data["fixed"]:
+                assert r in answer["assignment"][p]
+            best_total, (best_min, best_fair_total) = expected
+            if objective == "total":
+                assert answer["total_affinity"] == pytest.approx(best_total, abs=1e-6)
+            else:
+                assert answer["min_proposal_affinity"] == pytest.approx(best_min, abs=1e-6)
+                assert answer["total_affinity"] == pytest.approx(best_fair_total, abs=1e-6)
+        feasible += expected is not None
+    assert feasible >= 10
+
+
+def test_a_fixed_pair_stays_though_a_better_reviewer_comes():
+    data = {
+        "reviewers_per_proposal": 1,
+        "reviewers": [{"id": "done"}, {"id": "expert"}],
+        "proposals": [{"id": "p1"}],
+        "affinity": {"done": {"p1": 0}, "expert": {"p1": 9}},
+        "conflicts": [["done", "p1"]],
+        "fixed": [["done", "p1"]],
+    }
+    for objective in ("total", "fair"):
+        answer = solve_json({**data, "objective": objective})
+        assert answer["assignment"] == {"p1": ["done"]}
+        assert answer["loads"] == {"done": 1, "expert": 0}
+    assert solve_json({**data, "fixed": []})["assignment"] == {"p1": ["expert"]}
+
+
+def test_more_fixed_pairs_than_seats_or_load_is_infeasible():
+    data = {
+        "reviewers_per_proposal": 1,
+        "reviewers": [{"id": "r1", "max_load": 1}, {"id": "r2"}],
+        "proposals": [{"id": "p1"}, {"id": "p2"}],
+        "fixed": [["r1", "p1"], ["r2", "p1"]],
+    }
+    answer = solve_json(data)
+    assert answer["status"] == "infeasible"
+    assert answer["uncovered"] == {"p1": "needs 1 reviewers, but 2 are fixed (listed in fixed)"}
+    answer = solve_json({**data, "fixed": [["r1", "p1"], ["r1", "p2"]]})
+    assert answer["status"] == "infeasible"
+    assert answer["reason"] == "reviewer r1 has 2 fixed proposals, more than their max_load 1"
 
 
 def test_real_affinities_that_are_not_decimals():
@@ -310,6 +383,20 @@ UNUSABLE = {
     "unknown proposal in affinity": (
         _broken(lambda d: d["affinity"]["r1"].update(p9=1)),
         "unknown proposal id 'p9'",
+    ),
+    "unknown reviewer in fixed": (
+        _broken(lambda d: d.update(fixed=[["r9", "p1"]])),
+        "fixed[0][0]: unknown reviewer id 'r9'",
+    ),
+    "unknown proposal in fixed": (
+        _broken(lambda d: d.update(fixed=[["r1", "p9"]])),
+        "fixed[0][1]: unknown proposal id 'p9'",
+    ),
+    "fixed not a pair": (_broken(lambda d: d.update(fixed=[["r1"]])), "fixed[0]"),
+    "fixed not a list": (_broken(lambda d: d.update(fixed={"r1": "p1"})), "fixed"),
+    "duplicate fixed pair": (
+        _broken(lambda d: d.update(fixed=[["r1", "p1"], ["r1", "p1"]])),
+        "fixed[1]: duplicate pair",
     ),
     "affinity not a number": (
         _broken(lambda d: d["affinity"]["r1"].update(p1=None)),

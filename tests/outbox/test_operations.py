@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -149,7 +150,7 @@ def test_failure_with_a_backend_that_cannot_defer_waits_for_recovery(
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("outbox_recover", stdout=out)
-    assert out.getvalue().strip() == "1 outbox message queued for delivery again."
+    assert out.getvalue().splitlines()[-1] == "1 outbox message queued for delivery again."
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
     assert len(mail.outbox) == 1
@@ -174,3 +175,78 @@ def test_retry_only_a_failed_message(secretariat):
     assert (failed.status, failed.attempts) == (OutboxMessage.Status.QUEUED, 0)
     entry = AuditEntry.objects.get(action="outbox.retry")
     assert entry.actor == secretariat
+
+
+# --- Interrupted while sending ---------------------------------------------------------------
+
+
+def sending(claimed_ago: timedelta, **fields) -> OutboxMessage:
+    return make(
+        status=OutboxMessage.Status.SENDING,
+        attempts=1,
+        claimed_at=timezone.now() - claimed_ago,
+        **fields,
+    )
+
+
+def test_a_message_a_dead_worker_left_sending_is_interrupted_after_a_short_while():
+    recent = sending(timedelta(seconds=30))
+    old = sending(operations.INTERRUPTED_AFTER + timedelta(seconds=1))
+
+    assert operations.interrupt_stale() == 1
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.status, recent.status) == ("interrupted", "sending")
+    assert old.get_status_display() == "interrupted: may or may not have been sent"
+    assert operations.requeue_stale(now=timezone.now() + 2 * operations.STALE_AFTER) == 0
+    assert AuditEntry.objects.get(action="outbox.interrupted").changes == {"interrupted": [old.pk]}
+    assert mail.outbox == []
+
+
+def test_a_slow_worker_that_finishes_after_all_settles_its_message():
+    message = make()
+    claimed = operations.claim(message_id=message.pk)
+    assert operations.interrupt_stale(stale_after=timedelta(0)) == 1
+
+    assert operations.mark_sent(message=claimed) is True
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+
+
+def test_send_again_once_and_only_by_the_secretariat(
+    secretariat, django_user_model, django_capture_on_commit_callbacks
+):
+    message = sending(timedelta(hours=1))
+    operations.interrupt_stale()
+    member = django_user_model.objects.create_user(email="m@example.org", password="x-12345-y")
+    with pytest.raises(PermissionDenied):
+        operations.resend_interrupted(actor=member, message=message)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert operations.resend_interrupted(actor=secretariat, message=message) is True
+        assert operations.resend_interrupted(actor=secretariat, message=message) is False
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT  # the immediate backend delivered it
+    assert len(mail.outbox) == 1
+    [entry] = AuditEntry.objects.filter(action="outbox.resend")
+    assert entry.actor == secretariat
+
+
+def test_mark_as_sent_once_and_only_by_the_secretariat(secretariat, django_user_model):
+    message = sending(timedelta(hours=1))
+    operations.interrupt_stale()
+    member = django_user_model.objects.create_user(email="m@example.org", password="x-12345-y")
+    with pytest.raises(PermissionDenied):
+        operations.mark_interrupted_sent(actor=member, message=message)
+
+    assert operations.mark_interrupted_sent(actor=secretariat, message=message) is True
+    assert operations.mark_interrupted_sent(actor=secretariat, message=message) is False
+    assert operations.resend_interrupted(actor=secretariat, message=message) is False
+
+    message.refresh_from_db()
+    assert (message.status, message.sent_at) == ("sent", message.claimed_at)
+    assert mail.outbox == []
+    assert AuditEntry.objects.filter(action="outbox.mark_sent", actor=secretariat).count() == 1

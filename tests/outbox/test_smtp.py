@@ -149,32 +149,63 @@ def test_no_server_then_failed_after_max_attempts_then_retry_from_the_page(
     assert len(smtp_server.handler.envelopes) == 1
 
 
-def test_a_message_left_sending_by_a_crashed_worker_is_recovered_and_sent_once(smtp, run_worker):
-    message = OutboxMessage.objects.create(
+def left_sending(subject="Stuck", claimed_ago=timedelta(minutes=3)) -> OutboxMessage:
+    """A message a worker claimed, then died before recording the server's answer."""
+    return OutboxMessage.objects.create(
         to_email="member@example.org",
-        subject="Stuck",
+        subject=subject,
         body_text="Text",
         from_email="deepdive@example.org",
         status=OutboxMessage.Status.SENDING,
         attempts=1,
-        claimed_at=timezone.now() - operations.STALE_AFTER - timedelta(minutes=1),
+        claimed_at=timezone.now() - claimed_ago,
     )
 
-    out = StringIO()
-    call_command("outbox_recover", stdout=out)
-    assert out.getvalue().startswith("1 ")
-    run_worker()
 
+def recover(*args) -> list[str]:
+    out = StringIO()
+    call_command("outbox_recover", *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_a_message_left_sending_by_a_crashed_worker_is_shown_not_resent(
+    smtp, run_worker, secretariat_client
+):
+    message = left_sending()
+
+    assert recover()[0].startswith("1 outbox message interrupted while sending")
+    run_worker()
+    assert smtp.envelopes == []  # it may have reached the server: never resent silently
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.INTERRUPTED
+    assert recover()[0].startswith("0 ")
+    run_worker()
+    assert smtp.envelopes == []
+
+    # The secretariat sees it first on the outbox page and sends it again, once.
+    page = secretariat_client.get(reverse("outbox:list")).content.decode()
+    assert "1 message interrupted while sending" in page
+    assert page.index("Stuck") < page.index("Filter the messages")
+    for _ in range(2):  # a double click
+        secretariat_client.post(
+            reverse("outbox:resend", args=[message.pk]), {"back": reverse("outbox:list")}
+        )
+    run_worker()
+    assert [m["Subject"] for m in smtp.messages] == ["Stuck"]
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
-    assert message.attempts == 2
-    assert [m["Subject"] for m in smtp.messages] == ["Stuck"]
 
-    out = StringIO()
-    call_command("outbox_recover", stdout=out)
-    assert out.getvalue().startswith("0 ")
+
+def test_interrupted_at_once_with_stale_after_zero(smtp, run_worker):
+    message = left_sending(claimed_ago=timedelta(0))
+    assert recover()[0].startswith("0 ")  # a live worker may still be sending it
+
+    assert recover("--stale-after", "0")[0].startswith("1 ")
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.INTERRUPTED
     run_worker()
-    assert len(smtp.envelopes) == 1
+    assert smtp.envelopes == []
 
 
 def test_a_recent_sending_message_is_left_alone(smtp, run_worker):

@@ -160,3 +160,83 @@ def test_outbox_messages_are_read_only_in_the_admin(client, django_user_model):
     assert change.status_code == 200
     assert 'name="subject"' not in change.content.decode()
     assert client.get(reverse("admin:outbox_outboxmessage_add")).status_code == 403
+
+
+# --- Interrupted while sending ---------------------------------------------------------------
+
+
+def interrupted(**fields) -> OutboxMessage:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return make(
+        status=OutboxMessage.Status.INTERRUPTED,
+        attempts=1,
+        claimed_at=timezone.now() - timedelta(minutes=5),
+        **fields,
+    )
+
+
+def test_interrupted_messages_come_first_with_their_two_actions(secretariat_client):
+    make(to_email="later@example.org", subject="Queued later")
+    message = interrupted(to_email="host@example.org", subject="Your webinar is confirmed")
+
+    page = secretariat_client.get(reverse("outbox:list")).content.decode()
+
+    assert "1 message interrupted while sending" in page
+    assert "may or may not have been sent" in page
+    section = page[page.index('id="interrupted-messages"') : page.index("Filter the messages")]
+    assert "Your webinar is confirmed" in section and "Queued later" not in section
+    assert f'action="{reverse("outbox:resend", args=[message.pk])}"' in section
+    assert f'action="{reverse("outbox:mark_sent", args=[message.pk])}"' in section
+    assert ">Send again</button>" in section and ">Mark as sent</button>" in section
+    assert '<span class="outbox-count" id="count-interrupted">1</span>' in page
+
+
+def test_mark_as_sent_from_the_list_goes_back_to_it_and_a_double_click_does_nothing(
+    secretariat_client,
+):
+    message = interrupted()
+    url = reverse("outbox:mark_sent", args=[message.pk])
+    back = reverse("outbox:list")
+
+    first = secretariat_client.post(url, {"back": back})
+    second = secretariat_client.post(url, {"back": back}, follow=True)
+
+    assert first.status_code == 302 and first["Location"] == back
+    page = second.content.decode()
+    assert "This message was not interrupted; nothing was done." in page
+    assert "interrupted while sending" not in page
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+
+
+def test_the_detail_page_of_an_interrupted_message_offers_both_actions(secretariat_client):
+    message = interrupted()
+    page = secretariat_client.get(reverse("outbox:detail", args=[message.pk])).content.decode()
+    assert reverse("outbox:resend", args=[message.pk]) in page
+    assert reverse("outbox:mark_sent", args=[message.pk]) in page
+    assert "may or may not have been sent" in page
+
+
+@pytest.mark.parametrize("name", ["outbox:resend", "outbox:mark_sent"])
+def test_members_cannot_resend_or_mark_sent(client, django_user_model, name):
+    message = interrupted()
+    member = django_user_model.objects.create_user(email="m@example.org", password="x-12345-y")
+    client.force_login(member)
+    assert client.post(reverse(name, args=[message.pk])).status_code == 403
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.INTERRUPTED
+
+
+def test_the_secretariats_pages_count_the_interrupted_messages(secretariat_client):
+    interrupted()
+    interrupted()
+    link = (
+        f'<a class="badge bad" href="{reverse("outbox:list")}#interrupted-messages">'
+        "2 interrupted while sending: resend or mark as sent</a>"
+    )
+    assert link in secretariat_client.get(reverse("core:dashboard")).content.decode()
+    manage = secretariat_client.get(reverse("core:manage")).content.decode()
+    assert "2 interrupted while sending: resend or mark as sent" in manage

@@ -10,6 +10,7 @@ import factory
 from django.utils import timezone
 
 from deepdive.proposals.models import CoSubmitter, Proposal, Speaker
+from deepdive.proposals.operations import refresh_near_duplicates
 from deepdive.reference.models import Outcome
 from deepdive.series.models import Call, Series
 from tests.directory.factories import (
@@ -122,6 +123,12 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     def countries(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.countries.set([country(c) if isinstance(c, str) else c for c in extracted])
+
+    @factory.post_generation
+    def near_duplicates(obj, create, extracted, **kwargs):
+        # What the operations do after every write: keep its near-duplicate pairs.
+        if create:
+            refresh_near_duplicates(proposal=obj)
 
 
 class SpeakerFactory(factory.django.DjangoModelFactory):

@@ -183,3 +183,38 @@ def test_the_table_links_to_the_exports_with_its_filters(secretariat_client, cal
         reverse("proposals:manage_list", kwargs={"call_id": call.pk}), {"theme": "child_labour"}
     ).content.decode()
     assert f"/manage/calls/{call.pk}/proposals/export/?theme=child_labour&amp;format=xlsx" in html
+
+
+@pytest.fixture
+def formulas(call):
+    return ProposalFactory(
+        call=call,
+        title='=HYPERLINK("http://x","y")',
+        description="-2+3+cmd|' /C calc'!A0",
+        lead_organisation=OrganisationFactory(name="+cmd"),
+        contact_name="@SUM(1+1)",
+    )
+
+
+def test_csv_neutralises_formulas(secretariat_client, call, formulas):
+    response = export(secretariat_client, call, format="csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["title"] == '\'=HYPERLINK("http://x","y")'
+    assert row["description"] == "'-2+3+cmd|' /C calc'!A0"
+    assert row["lead_organisation"] == "'+cmd"
+    assert row["contact_name"] == "'@SUM(1+1)"
+    assert row["id"] == str(formulas.pk)  # numbers stay numbers
+    assert row["speakers_count"] == "0"
+
+
+def test_xlsx_keeps_formulas_as_text(secretariat_client, call, formulas):
+    response = export(secretariat_client, call, format="xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    row = {header.value: cell for header, cell in zip(sheet[1], sheet[2], strict=True)}
+    assert row["title"].value == '=HYPERLINK("http://x","y")'
+    assert row["lead_organisation"].value == "+cmd"
+    for name in ("title", "description", "lead_organisation", "contact_name"):
+        assert row[name].data_type == "s"
+        assert row[name].quotePrefix
+    assert row["id"].value == formulas.pk

@@ -1,6 +1,9 @@
 """The ranking: statistics per criterion and total, disagreement, raw and calibrated totals,
 their ranks and sentences, on a small example computed by hand."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -144,3 +147,17 @@ def test_the_secretariat_page_and_export(example, client):
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("Calibrated rank,Raw rank,Proposal")
     assert lines[2].startswith("2,1,B proposal")
+
+
+def test_the_export_neutralises_formulas(example, client):
+    call, objects = example
+    objects["a"].title = '=HYPERLINK("http://x","y")'
+    objects["a"].save(update_fields=["title"])
+    objects["a"].lead_organisation.name = "+cmd"
+    objects["a"].lead_organisation.save(update_fields=["name"])
+    client.force_login(SecretariatFactory())
+    response = client.get(reverse("reviews:ranking_export", kwargs={"call_id": call.pk}))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    first = rows[1]
+    assert first[:4] == ["1", "1", '\'=HYPERLINK("http://x","y")', "'+cmd"]
+    assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)

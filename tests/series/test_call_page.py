@@ -5,11 +5,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from deepdive.core.templatetags.deepdive import when
 from deepdive.directory.models import Affiliation
 from deepdive.series.models import Call
+from deepdive.series.texts import fallback_note
 from tests.directory.factories import action_group as make_group
 
 from . import factories
@@ -52,7 +53,7 @@ def test_the_page_shows_the_concept_notes_sections(client, open_call):
     page = get(client, open_call)
     assert "<h1>Open call</h1>" in page
     assert "Propose a webinar." in page
-    assert "Virtual deep dive series" in page and "--series-primary: #123456" in page
+    assert "Virtual deep dive series" in page and "/colours.css?v=" in page
     # The default background of the concept note, naming the Action Group.
     assert "As the Secretariat of the Supply Chains Action Group" in page
     assert "<strong>Outcome 1.</strong> Advancing research" in page
@@ -84,7 +85,13 @@ def test_texts_in_french_when_the_reader_reads_french(client, open_call):
 
 def test_texts_fall_back_to_the_main_language(client, open_call):
     page = get(client, open_call, **{settings.LANGUAGE_COOKIE_NAME: "es"})
-    assert "<h1>Open call</h1>" in page and "Appel ouvert" not in page
+    with translation.override("es"):
+        note = fallback_note("en")
+    assert (
+        f'<h1><span lang="en">Open call</span> <span class="muted text-fallback">({note})</span>'
+        "</h1>"
+    ) in page
+    assert "Appel ouvert" not in page
 
 
 def test_the_deadline_in_the_readers_zone_and_the_calls(client, call):

@@ -1,3 +1,5 @@
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -77,9 +79,12 @@ def test_closed_call_has_no_time_left(client, series, call):
 def test_branding_colours_languages_and_logo(client, series):
     Series.objects.filter(pk=series.pk).update(logo="series/logo.png")
     page = client.get(series.get_absolute_url()).content.decode()
+    # no inline style (the Content-Security-Policy forbids it): a stylesheet of the colours
+    assert 'style="' not in page
     assert (
-        'style="--series-primary: #123456; --series-accent: #abcdef; --series-on-primary: #ffffff"'
-    ) in page
+        ":root { --series-primary: #123456; --series-accent: #abcdef; "
+        "--series-on-primary: #ffffff; }"
+    ) in colours_of(client, page)
     assert 'src="/media/series/logo.png" alt="Logo of Virtual deep dive series"' in page
     assert '<span lang="fr">French</span>' in page
     assert '<span lang="es">Spanish</span>' in page
@@ -90,8 +95,18 @@ def test_a_colour_that_is_not_hex_never_reaches_the_css(client, series):
     # Saved around the model's validator (e.g. by a script): the page still refuses it.
     Series.objects.filter(pk=series.pk).update(colour_primary="};</a>", colour_accent="#fff")
     page = client.get(series.get_absolute_url()).content.decode()
-    assert "--series-primary: #1e2dbe; --series-accent: #fa3c4b;" in page
-    assert "};</a>" not in page
+    css = colours_of(client, page)
+    assert "--series-primary: #1e2dbe; --series-accent: #fa3c4b;" in css
+    assert "};</a>" not in page and "};</a>" not in css
+
+
+def colours_of(client, page: str) -> str:
+    """The series' colours stylesheet the page links to."""
+    href = re.search(r'<link rel="stylesheet" href="(/series/[^"]+/colours\.css\?v=\w+)">', page)
+    assert href, "the page links to its colours"
+    response = client.get(html.unescape(href[1]))
+    assert response["Content-Type"].startswith("text/css")
+    return response.content.decode()
 
 
 def test_band_text_colour_contrasts():

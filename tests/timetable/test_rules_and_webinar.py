@@ -43,7 +43,7 @@ def test_the_form_is_prefilled_with_the_defaults(client, secretariat, call):
     assert f'value="{first.isoformat()}"' in page and f'value="{last.isoformat()}"' in page
     assert 'value="09:00"' in page and 'value="18:00"' in page
     assert "12:30-14:00" in page
-    assert '<option value="Europe/Paris" selected>' in page
+    assert 'name="reference_timezone" value="Europe/Paris"' in page
     assert "These are the defaults from the partners" in page
     for n in range(1, 6):
         assert f'value="{n}" id="id_weekdays_{n - 1}" checked' in page
@@ -79,7 +79,7 @@ def test_saving_the_rules(client, secretariat, call):
         ({"weekdays": []}, "weekdays", "This field is required."),
         ({"step_minutes": "2"}, "step_minutes", "greater than or equal to 5"),
         ({"audience_end": "07:00"}, "audience_end", "must come after their start"),
-        ({"reference_timezone": "Mars/Olympus"}, "reference_timezone", "Select a valid choice"),
+        ({"reference_timezone": "Mars/Olympus"}, "reference_timezone", "not a time zone we know"),
     ],
 )
 def test_errors_are_beside_the_field_and_the_values_kept(
@@ -105,7 +105,7 @@ def test_the_webinar_page_edits_length_audience_and_link(client, secretariat, ca
     url = reverse("timetable:webinar", args=[webinar.pk])
     page = html.unescape(client.get(url).content.decode())
     assert "From 11 January 2027 to 29 January 2027; not on 14 January 2027" in page
-    assert '<option value="Africa/Accra" selected>' in page
+    assert 'name="zone_0" value="Africa/Accra"' in page
     assert "Use the default audience" in page
 
     response = client.post(

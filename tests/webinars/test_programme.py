@@ -37,7 +37,7 @@ def text(response) -> str:
     html = response.content.decode()
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     words = " ".join(entities.unescape(re.sub(r"<[^>]+>", " ", html)).split())
-    return re.sub(r" ([,;.)])", r"\1", words)
+    return re.sub(r"\( ", "(", re.sub(r" ([,;.)])", r"\1", words))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from deepdive.core.timezones import zone_choices
+from deepdive.core.forms import ZoneField
 from deepdive.directory.models import Organisation
 
 
@@ -30,9 +30,8 @@ class ProfileForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    timezone = forms.ChoiceField(
+    timezone = ZoneField(
         label=_("Time zone"),
-        choices=zone_choices,
         help_text=_("Every time on the platform is shown in this zone."),
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

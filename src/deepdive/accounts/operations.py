@@ -6,6 +6,8 @@ outbox, in the recipient's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,6 +20,21 @@ from deepdive.outbox.operations import queue_templated_email
 
 from . import queries
 from .models import User
+
+# Steps of the apps above that follow a verified affiliation (asking the organisation's part in
+# a joint proposal that waited for a contact): this app cannot import them, they register here.
+_AFTER_VERIFIED: list[Callable[[Affiliation], object]] = []
+
+
+def register_after_verified(step: Callable[[Affiliation], object]) -> None:
+    """Run ``step(affiliation)`` after the commit of every affiliation that becomes verified."""
+    if step not in _AFTER_VERIFIED:
+        _AFTER_VERIFIED.append(step)
+
+
+def _after_verified(affiliation: Affiliation) -> None:
+    for step in _AFTER_VERIFIED:
+        transaction.on_commit(lambda step=step: step(affiliation))
 
 
 class AffiliationExists(Exception):
@@ -124,7 +141,8 @@ def state_affiliation(
     when a simultaneous request got there first), ValueError for a merged organisation.
 
     Side effects: one Affiliation row; one audit entry "accounts.affiliation_stated"; when
-    pending, one e-mail to every active secretariat user (outbox, in their language).
+    pending, one e-mail to every active secretariat user (outbox, in their language); when
+    verified, the steps registered with ``register_after_verified``, after the commit.
     """
     if organisation.merged_into_id is not None:
         raise ValueError("This organisation was merged into another one.")
@@ -150,7 +168,9 @@ def state_affiliation(
                 + (" (verified by e-mail domain)" if automatic else ""),
                 changes={"status": ["", affiliation.status]},
             )
-            if not automatic:
+            if automatic:
+                _after_verified(affiliation)
+            else:
                 for reader in queries.secretariat_users():
                     queue_templated_email(
                         to=reader.email,
@@ -177,7 +197,8 @@ def verify_affiliations_by_domain(*, user: User) -> list[Affiliation]:
 
     Side effects: the matching Affiliation rows become verified (``verified_automatically``);
     one audit entry "accounts.affiliation_verified" each; one e-mail to the person for each
-    (outbox, in their language).
+    (outbox, in their language); the steps registered with ``register_after_verified``, after
+    the commit.
     """
     domains = _verified_domains(user)
     if not domains:
@@ -213,6 +234,7 @@ def verify_affiliations_by_domain(*, user: User) -> list[Affiliation]:
                 changes={"status": [Affiliation.Status.PENDING, Affiliation.Status.VERIFIED]},
             )
             _mail_decision(affiliation)
+            _after_verified(affiliation)
             verified.append(affiliation)
     return verified
 
@@ -227,7 +249,8 @@ def decide_affiliation(
 
     Side effects: the Affiliation row (status, decided_at, decided_by, reason); one audit entry
     "accounts.affiliation_verified" or "accounts.affiliation_rejected"; one e-mail to the
-    person (outbox, in their language, with the reason when rejected).
+    person (outbox, in their language, with the reason when rejected); when verified, the
+    steps registered with ``register_after_verified``, after the commit.
     """
     status = Affiliation.Status.VERIFIED if verified else Affiliation.Status.REJECTED
     reason = reason.strip()
@@ -253,4 +276,6 @@ def decide_affiliation(
             | ({"reason": ["", reason]} if reason else {}),
         )
         _mail_decision(affiliation)
+        if verified:
+            _after_verified(affiliation)
     return affiliation

@@ -27,7 +27,14 @@ def anonymous_page(
     ):
         return render()
     reader = "|".join(
-        [key, get_language() or "", getattr(request, "timezone_name", ""), request.get_full_path()]
+        [
+            key,
+            get_language() or "",
+            getattr(request, "timezone_name", ""),
+            # a guessed zone's page asks the browser's script to redraw its times
+            "guessed" if getattr(request, "timezone_guessed", False) else "",
+            request.get_full_path(),
+        ]
     )
     cache_key = "page:" + hashlib.sha256(reader.encode()).hexdigest()
     content = cache.get(cache_key)

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 
 def secretariat_required(view):
@@ -14,7 +15,7 @@ def secretariat_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.is_secretariat:
-            raise PermissionDenied
+            raise PermissionDenied(_("This page is for the secretariat only."))
         return view(request, *args, **kwargs)
 
     return wrapper

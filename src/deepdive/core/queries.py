@@ -1,11 +1,20 @@
 """Reads that the home pages need."""
 
 from deepdive.directory.models import Affiliation, Organisation
+from deepdive.outbox import queries as outbox_queries
 from deepdive.outbox.models import OutboxMessage
 from deepdive.proposals.access import editable_proposals
 from deepdive.reviews.queries_pool import invitations_for
 from deepdive.reviews.queries_reviewing import my_reviews
 from deepdive.webinars.models import Registration, Webinar
+
+
+def pending_organisations(user):
+    """The organisations whose affiliation of ``user`` awaits the secretariat's verification
+    (what a 403 page names as the reason), by name."""
+    return Organisation.objects.filter(
+        affiliations__user=user, affiliations__status=Affiliation.Status.PENDING
+    ).order_by("name")
 
 
 def dashboard_for(user) -> dict:
@@ -50,4 +59,9 @@ def secretariat_overview() -> dict:
             status__in=[OutboxMessage.Status.QUEUED, OutboxMessage.Status.SENDING]
         ).count(),
         "outbox_failed": OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count(),
+        "outbox_interrupted": OutboxMessage.objects.filter(
+            status=OutboxMessage.Status.INTERRUPTED
+        ).count(),
+        "outbox_held": outbox_queries.held_count(),
+        "outbox_held_url": outbox_queries.held_list_url(),
     }

@@ -50,3 +50,105 @@ def canonical_zone(zone: str) -> str:
         seen.add(zone)
         zone = links[zone]
     return zone
+
+
+@cache
+def _zone_countries() -> dict[str, str]:
+    """Zone → ISO country code, from the IANA database's ``zone.tab`` (shipped by ``tzdata``):
+    one line per zone of a country, under its current name (Asia/Kathmandu, Europe/Kyiv,
+    Africa/Accra), never an old one; empty when ``tzdata`` is not there."""
+    try:
+        text = resources.files("tzdata").joinpath("zoneinfo/zone.tab").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return {}
+    countries = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code, _coordinates, zone = line.split("\t")[:3]
+            countries[zone] = code
+    return countries
+
+
+@cache
+def current_zones() -> tuple[str, ...]:
+    """The zones to offer: UTC and the zones of ``zone.tab``, without the old names kept as
+    links (Asia/Katmandu, US/Eastern) nor the Etc/GMT+3 kind. Without ``tzdata``, the
+    Area/City names of ``zoneinfo``."""
+    names = set(_zone_countries()) or {
+        z for z in valid_zones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))
+    }
+    return ("UTC", *sorted(name for name in names if name in valid_zones()))
+
+
+_UTC_NAMES = frozenset(
+    "UTC Etc/UTC Etc/UCT Etc/Universal Etc/Zulu UCT Universal Zulu GMT Etc/GMT".split()
+)
+
+
+def current_zone(name: str) -> str | None:
+    """The current zone ``name`` stands for: itself, or the first current zone its links lead
+    to (Asia/Katmandu → Asia/Kathmandu, US/Eastern → America/New_York); else None."""
+    if not is_valid_zone(name):
+        return None
+    if name in _UTC_NAMES:
+        return "UTC"
+    current, links, seen = set(current_zones()), zone_links(), set()
+    while name not in current and name in links and name not in seen:
+        seen.add(name)
+        name = links[name]
+    return name if name in current else None
+
+
+@cache
+def zone_labels(language: str) -> tuple[tuple[str, str], ...]:
+    """(zone, "City, Country") for every current zone, in ``language`` (a Django language
+    code), sorted by label; "Knox, Indiana, United States" where CLDR names a region."""
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+    from babel.dates import get_timezone_location
+
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+    territories = {**get_global("zone_territories"), **_zone_countries()}
+    labels = []
+    for zone in current_zones():
+        if zone == "UTC":
+            labels.append((zone, "UTC"))
+            continue
+        try:
+            city = get_timezone_location(zone, locale=locale, return_city=True)
+        except LookupError:
+            city = ""
+        # Babel falls back to the name's tail ("Argentina/Buenos Aires") when CLDR has none.
+        city = (city or zone).rsplit("/", 1)[-1].replace("_", " ")
+        code = territories.get(zone, "")
+        country = locale.territories.get(code, "") if code and code != "001" else ""
+        labels.append((zone, f"{city}, {country}" if country else city))
+    return tuple(sorted(labels, key=lambda pair: pair[1].casefold()))
+
+
+def zone_from_text(text: str, language: str) -> str | None:
+    """The current zone meant by what someone typed: an IANA name (an old one is mapped to its
+    current name, letter case ignored), or a label of the list ("Paris, France"), or a city
+    only one zone is named after ("Paris"). None when it is none of these."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    zone = current_zone(text) or current_zone(text.replace(" ", "_"))
+    if zone:
+        return zone
+    folded = text.casefold()
+    by_name = {name.casefold(): name for name in valid_zones()}
+    if folded in by_name or folded.replace(" ", "_") in by_name:
+        return current_zone(by_name.get(folded) or by_name[folded.replace(" ", "_")])
+    # The reader's language first, then English: a label copied from another page still works.
+    for labels in dict.fromkeys((zone_labels(language), zone_labels("en"))):
+        for zone, label in labels:
+            if label.casefold() == folded:
+                return zone
+        cities = [zone for zone, label in labels if label.split(",")[0].casefold() == folded]
+        if len(cities) == 1:
+            return cities[0]
+    return None

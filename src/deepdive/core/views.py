@@ -1,14 +1,20 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
+from django.template import loader
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import check_for_language, get_language
 
 from deepdive.accounts import operations as account_operations
 from deepdive.series.queries import public_series
 
 from . import queries
 from .forms import TimezoneForm
+from .middleware import SESSION_LANGUAGE
 from .permissions import secretariat_required
 from .timezones import TZ_COOKIE
 
@@ -35,18 +41,24 @@ def manage(request):
 
 
 def set_language(request):
-    """Switch language; the cookie keeps it, and a signed-in user's profile too.
+    """Switch language; the cookie keeps it, and a signed-in user's profile too on POST.
 
-    A plain GET form on every page, so public pages carry no CSRF token and can be cached for
-    anonymous readers; it changes nothing but the reader's own display language."""
+    For anonymous readers a plain GET form on every page, so public pages carry no CSRF token
+    and can be cached; a GET changes nothing but the display language of this browser (and of
+    the signed-in session). Only a POST (the signed-in reader's form) writes to the account:
+    a link must not change what is stored."""
     language = (request.POST or request.GET).get("language", "")
     response = redirect(_safe_next(request))
     if not check_for_language(language) or language not in dict(settings.LANGUAGES):
         return response
     if request.user.is_authenticated:
-        account_operations.update_preferences(
-            actor=request.user, user=request.user, language=language
-        )
+        if request.method == "POST":
+            account_operations.update_preferences(
+                actor=request.user, user=request.user, language=language
+            )
+            request.session.pop(SESSION_LANGUAGE, None)
+        else:
+            request.session[SESSION_LANGUAGE] = language
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -69,3 +81,45 @@ def choose_timezone(request):
         )
         return response
     return render(request, "core/timezone.html", {"form": form, "next": _safe_next(request)})
+
+
+# ------------------------------------------------------------------- the error pages
+
+
+def permission_denied(request, exception=None):
+    """403 in the site's layout and the reader's language: why, and the way on."""
+    reason = str(exception) if exception is not None and str(exception) else ""
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    next_query = urlencode({"next": request.get_full_path()})
+    context = {
+        "reason": reason,
+        "signed_in": signed_in,
+        "pending": list(queries.pending_organisations(user)) if signed_in else [],
+        "login_url": f"{reverse(settings.LOGIN_URL)}?{next_query}",
+    }
+    return render(request, "403.html", context, status=403)
+
+
+def page_not_found(request, exception=None):
+    """404 in the site's layout and the reader's language, with a search and the programmes."""
+    try:
+        series_list = list(public_series()[:10])
+    except DatabaseError:
+        series_list = []
+    return render(request, "404.html", {"series_list": series_list}, status=404)
+
+
+def server_error(request):
+    """500: a page of its own, styled like the site, that needs no database and no request
+    context (the error may come from either)."""
+    try:
+        html = loader.get_template("500.html").render({"LANGUAGE_CODE": get_language()})
+    except Exception:  # the last resort must answer
+        html = "<!doctype html><title>Server error</title><h1>Server error (500)</h1>"
+    return HttpResponseServerError(html)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them the SVG icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -590,3 +590,158 @@ PROPOSALS = [
         "withdrawn",
     ),
 ]
+
+# The series' and its calls' texts in French and Spanish (the main fields hold the English);
+# "{year}" stands for the open call's year. The open call also has its own background and
+# "who may apply" (OPEN_CALL_TEXTS, English).
+SERIES_TRANSLATIONS = {
+    "fr": {
+        "title": "Série d'ateliers Deep Dive du Groupe d'action sur les chaînes "
+        "d'approvisionnement",
+        "description": (
+            "Des ateliers virtuels d'approfondissement dans lesquels les membres du Groupe "
+            "d'action sur les chaînes d'approvisionnement de l'Alliance 8.7 partagent leurs "
+            "connaissances et leurs stratégies pour lutter contre le travail des enfants, le "
+            "travail forcé et la traite des êtres humains dans les chaînes "
+            "d'approvisionnement : recherche, politiques, plaidoyer, renforcement des "
+            "capacités et action dans les pays."
+        ),
+    },
+    "es": {
+        "title": "Serie de talleres Deep Dive del Grupo de Acción sobre Cadenas de Suministro",
+        "description": (
+            "Talleres virtuales de profundización en los que los miembros del Grupo de Acción "
+            "sobre Cadenas de Suministro de la Alianza 8.7 comparten conocimientos y "
+            "estrategias para combatir el trabajo infantil, el trabajo forzoso y la trata de "
+            "personas en las cadenas de suministro: investigación, políticas, incidencia, "
+            "fortalecimiento de capacidades y acción en los países."
+        ),
+    },
+}
+
+OPEN_CALL_TEXTS = {
+    "background": (
+        "Achieving progress towards SDG target 8.7 requires collaboration to share knowledge "
+        "and scale up action. As the Secretariat of the Supply Chains Action Group, the ILO "
+        "coordinates a series of virtual deep dive workshops in which members share the "
+        "impact of their work and the lessons learned on child labour, forced labour and "
+        "human trafficking in supply chains.\n\n"
+        "The workshops are an opportunity for members to present their research, policy, "
+        "advocacy, capacity building and country-level action, and to find partners for "
+        "joint work."
+    ),
+    "who_may_apply": (
+        "Every member organisation of the Supply Chains Action Group may submit a proposal, "
+        "alone or jointly with other members. A proposal is submitted by a verified contact "
+        "of a member organisation; organisations that are not in the directory may take part "
+        "as co-submitters."
+    ),
+}
+
+CALL_TRANSLATIONS = {
+    "call-{year}": {
+        "fr": {
+            "title": "Appel à propositions de webinaires {year}",
+            "description": (
+                "Tous les membres du Groupe d'action sur les chaînes d'approvisionnement sont "
+                "invités à proposer un webinaire, seuls ou avec d'autres membres ; une "
+                "attention particulière est accordée à l'action dans les pays pionniers."
+            ),
+            "background": (
+                "Progresser vers la cible 8.7 des ODD exige de collaborer pour partager les "
+                "connaissances et amplifier l'action. En tant que Secrétariat du Groupe "
+                "d'action sur les chaînes d'approvisionnement, l'OIT coordonne une série "
+                "d'ateliers virtuels d'approfondissement dans lesquels les membres partagent "
+                "l'impact de leurs travaux et les enseignements tirés en matière de travail "
+                "des enfants, de travail forcé et de traite des êtres humains dans les chaînes "
+                "d'approvisionnement.\n\n"
+                "Les ateliers permettent aux membres de présenter leurs travaux de recherche, "
+                "leurs politiques, leurs actions de plaidoyer, de renforcement des capacités et "
+                "dans les pays, et de trouver des partenaires pour des travaux communs."
+            ),
+            "who_may_apply": (
+                "Toute organisation membre du Groupe d'action sur les chaînes "
+                "d'approvisionnement peut soumettre une proposition, seule ou avec d'autres "
+                "membres. La proposition est soumise par un contact vérifié d'une organisation "
+                "membre ; des organisations absentes de l'annuaire peuvent s'y associer en "
+                "tant que co-auteurs."
+            ),
+        },
+        "es": {
+            "title": "Convocatoria de propuestas de seminarios web {year}",
+            "description": (
+                "Se invita a todos los miembros del Grupo de Acción sobre Cadenas de Suministro "
+                "a proponer un seminario web, solos o junto con otros miembros; se prestará "
+                "especial atención a la acción en los países pioneros."
+            ),
+            "background": (
+                "Avanzar hacia la meta 8.7 de los ODS exige colaborar para compartir "
+                "conocimientos y ampliar la acción. Como Secretaría del Grupo de Acción sobre "
+                "Cadenas de Suministro, la OIT coordina una serie de talleres virtuales de "
+                "profundización en los que los miembros comparten el impacto de su trabajo y "
+                "las lecciones aprendidas sobre el trabajo infantil, el trabajo forzoso y la "
+                "trata de personas en las cadenas de suministro.\n\n"
+                "Los talleres son una oportunidad para que los miembros presenten sus "
+                "investigaciones, políticas y actividades de incidencia, de fortalecimiento de "
+                "capacidades y de acción en los países, y encuentren socios para trabajar "
+                "juntos."
+            ),
+            "who_may_apply": (
+                "Cualquier organización miembro del Grupo de Acción sobre Cadenas de Suministro "
+                "puede presentar una propuesta, sola o junto con otros miembros. La propuesta "
+                "la presenta un contacto verificado de una organización miembro; las "
+                "organizaciones que no figuran en el directorio pueden sumarse como "
+                "coproponentes."
+            ),
+        },
+    },
+    "first-round-reviewed": {
+        "fr": {
+            "title": "Premier cycle de propositions de webinaires (en cours d'évaluation)",
+            "description": (
+                "Le premier cycle de la série : l'appel est clos et les propositions sont en "
+                "cours d'évaluation."
+            ),
+        },
+        "es": {
+            "title": "Primera ronda de propuestas de seminarios web (en evaluación)",
+            "description": (
+                "La primera ronda de la serie: la convocatoria está cerrada y las propuestas "
+                "se están evaluando."
+            ),
+        },
+    },
+    "2026-round-selected": {
+        "fr": {
+            "title": "Deuxième cycle : webinaires sélectionnés",
+            "description": (
+                "Le deuxième cycle de la série : les propositions ont été évaluées, la "
+                "sélection est confirmée et les organisateurs ont confirmé leur participation. "
+                "Reste à établir le calendrier."
+            ),
+        },
+        "es": {
+            "title": "Segunda ronda: seminarios web seleccionados",
+            "description": (
+                "La segunda ronda de la serie: las propuestas se han evaluado, la selección "
+                "está confirmada y los anfitriones han confirmado su participación. Falta "
+                "establecer el calendario."
+            ),
+        },
+    },
+    "2026-pilot": {
+        "fr": {
+            "title": "Webinaires pilotes",
+            "description": (
+                "La phase pilote de la série : trois webinaires, tenus ces dernières semaines."
+            ),
+        },
+        "es": {
+            "title": "Seminarios web piloto",
+            "description": (
+                "La fase piloto de la serie: tres seminarios web, celebrados en las últimas "
+                "semanas."
+            ),
+        },
+    },
+}

@@ -3,6 +3,7 @@ Supply Chains series with an open call, a call under review, a call whose select
 confirmed (its timetable to plan) and a pilot whose webinars were held. Loading again creates
 nothing twice."""
 
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,15 @@ from deepdive.reference.models import ActionGroup, Country, PartnerType, Sector,
 from deepdive.reference.operations import load_reference_data
 from deepdive.series.models import Call, Series
 
-from .data import ACCOUNTS, ACTION_GROUP_LETTERS, ORGANISATIONS, PROPOSALS
+from .data import (
+    ACCOUNTS,
+    ACTION_GROUP_LETTERS,
+    CALL_TRANSLATIONS,
+    OPEN_CALL_TEXTS,
+    ORGANISATIONS,
+    PROPOSALS,
+    SERIES_TRANSLATIONS,
+)
 from .reviews import load_reviewed_call
 from .selected import load_pilot_call, load_selected_call
 
@@ -32,7 +41,8 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
     Side effects: reference data, organisations, users with verified e-mail addresses and
     affiliations, one series and its calls (``reviews.py``, ``selected.py``) with their
     proposals, reviews, selections, webinars and e-mails, one audit entry. Existing rows are
-    left as they are.
+    left as they are, except that the series' and calls' French and Spanish texts are filled
+    in where they are missing (``_translate``).
     """
     password = password or settings.DEMO_PASSWORD
     now = now or timezone.now()
@@ -69,6 +79,7 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         created["pilot calls"] += load_pilot_call(
             series=series, password=password, contact_for=_contact, now=now
         )
+        _translate(series)
         if any(created.values()):
             audit.record(actor=None, action="demo.load", summary=f"Demo data loaded: {created}")
     return created
@@ -172,11 +183,48 @@ def _call(series: Series, now: datetime) -> int:
         timezone=CALL_ZONE,
         word_limit=250,
         seats=8,
+        **OPEN_CALL_TEXTS,
     )
     call.outcomes.set(series.action_group.outcomes.all())
     call.themes.set(Theme.objects.all())
     call.sectors.set(Sector.objects.all())
     return 1
+
+
+def _translate(series: Series) -> None:
+    """Write the series' and its calls' texts in French and Spanish (``data.py``) where they
+    are missing, so that a demo loaded before they existed gets them too."""
+    _fill_texts(series, SERIES_TRANSLATIONS)
+    for call in series.calls.all():
+        year = call.slug.removeprefix("call-") if re.fullmatch(r"call-\d{4}", call.slug) else ""
+        translations = CALL_TRANSLATIONS.get("call-{year}" if year else call.slug)
+        if translations is None:
+            continue
+        if year and not call.background and not call.who_may_apply:
+            call.background = OPEN_CALL_TEXTS["background"]
+            call.who_may_apply = OPEN_CALL_TEXTS["who_may_apply"]
+            call.save(update_fields=["background", "who_may_apply"])
+        _fill_texts(
+            call,
+            {
+                language: {field: text.replace("{year}", year) for field, text in texts.items()}
+                for language, texts in translations.items()
+            },
+        )
+
+
+def _fill_texts(obj: Series | Call, translations: dict[str, dict[str, str]]) -> None:
+    texts = {language: dict(fields) for language, fields in (obj.texts or {}).items()}
+    changed = False
+    for language, fields in translations.items():
+        written = texts.setdefault(language, {})
+        for field, text in fields.items():
+            if not written.get(field):
+                written[field] = text
+                changed = True
+    if changed:
+        obj.texts = texts
+        obj.save(update_fields=["texts"])
 
 
 def _contact(organisation: Organisation, password: str) -> User:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
+from deepdive.core.paging import page_links
 from deepdive.core.permissions import secretariat_required
 
 from . import operations, queries
@@ -28,7 +29,12 @@ def organisation_list(request):
     return render(
         request,
         "directory/list.html",
-        {"filter": filterset, "page": page, "query": request.GET.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "page_links": page_links(page),
+            "query": request.GET.urlencode(),
+        },
     )
 
 

@@ -8,7 +8,10 @@ The contract is the **assign** section of DESIGN.md. In brief:
 - each proposal gets exactly k distinct reviewers, none in conflict, and each reviewer's load
   stays within [min_load, max_load];
 - ``"total"`` maximises the sum of affinities; ``"fair"`` maximises the smallest per-proposal sum
-  first, then the total.
+  first, then the total;
+- ``fixed`` (optional, an extension of the contract) lists [reviewer, proposal] pairs that must
+  be in the assignment: reviews already done. A fixed pair is kept even when it is in conflict
+  (the review exists; discarding it would lose it), and it counts in the loads and affinities.
 
 How it is solved:
 
@@ -94,6 +97,7 @@ class AssignProblem:
     affinity: dict[str, dict[str, float]] = field(default_factory=dict)
     objective: str = "total"
     time_limit_seconds: float = DEFAULT_TIME_LIMIT
+    fixed: set[tuple[str, str]] = field(default_factory=set)  # (reviewer, proposal): kept
 
     def affinity_of(self, reviewer: Reviewer, proposal: Proposal) -> float:
         given = self.affinity.get(reviewer.id, {})
@@ -102,6 +106,9 @@ class AssignProblem:
         return float(sum(reviewer.expertise.get(topic, 0.0) for topic in proposal.topics))
 
     def in_conflict(self, reviewer: Reviewer, proposal: Proposal) -> bool:
+        """In conflict and not fixed: a fixed pair may always be assigned."""
+        if (reviewer.id, proposal.id) in self.fixed:
+            return False
         if (reviewer.id, proposal.id) in self.conflicts:
             return True
         return not set(reviewer.organisations).isdisjoint(proposal.organisations)
@@ -146,7 +153,7 @@ def parse(data: Any) -> AssignProblem:
         data,
         "input",
         required=("reviewers_per_proposal", "reviewers", "proposals"),
-        optional=("objective", "conflicts", "affinity", "time_limit_seconds"),
+        optional=("objective", "conflicts", "affinity", "fixed", "time_limit_seconds"),
     )
     k = whole(data["reviewers_per_proposal"], "reviewers_per_proposal", minimum=1)
 
@@ -172,6 +179,17 @@ def parse(data: Any) -> AssignProblem:
         pid = known_id(identifier(pair[1], f"{where}[1]"), proposal_ids, f"{where}[1]", "proposal")
         conflicts.add((rid, pid))
 
+    fixed: set[tuple[str, str]] = set()
+    for i, pair in enumerate(array(data.get("fixed", []), "fixed")):
+        where = f"fixed[{i}]"
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise InputError(f"{where}: expected a pair [reviewer id, proposal id]")
+        rid = known_id(identifier(pair[0], f"{where}[0]"), reviewer_ids, f"{where}[0]", "reviewer")
+        pid = known_id(identifier(pair[1], f"{where}[1]"), proposal_ids, f"{where}[1]", "proposal")
+        if (rid, pid) in fixed:
+            raise InputError(f"{where}: duplicate pair [{rid!r}, {pid!r}]")
+        fixed.add((rid, pid))
+
     affinity: dict[str, dict[str, float]] = {}
     for rid, row in _mapping(data.get("affinity", {}), "affinity").items():
         known_id(rid, reviewer_ids, "affinity", "reviewer")
@@ -190,7 +208,7 @@ def parse(data: Any) -> AssignProblem:
         if limit <= 0:
             raise InputError(f"time_limit_seconds: expected a number > 0, got {limit:g}")
 
-    return AssignProblem(k, reviewers, proposals, conflicts, affinity, objective, limit)
+    return AssignProblem(k, reviewers, proposals, conflicts, affinity, objective, limit, fixed)
 
 
 def _reviewer(item: Any, where: str) -> Reviewer:
@@ -264,6 +282,17 @@ class _Instance:
                     self.open[r].append(p)
         self.scale = _scale(list(self.aff.values()), self.needed + self.R + self.P + 2)
         self.cost = {pair: round(a * self.scale) for pair, a in self.aff.items()}
+        r_index = {r.id: i for i, r in enumerate(problem.reviewers)}
+        p_index = {p.id: j for j, p in enumerate(problem.proposals)}
+        # Fixed pairs (always eligible: in_conflict is False for them), and their counts.
+        self.fixed: set[tuple[int, int]] = {
+            (r_index[r], p_index[p]) for r, p in problem.fixed if r in r_index and p in p_index
+        }
+        self.fixed_of_p = [0] * self.P
+        self.fixed_of_r = [0] * self.R
+        for r, p in self.fixed:
+            self.fixed_of_p[p] += 1
+            self.fixed_of_r[r] += 1
 
 
 def _scale(values: list[float], terms: int) -> float:
@@ -337,6 +366,11 @@ def _diagnose(inst: _Instance) -> AssignResult | None:
     problem, k = inst.problem, inst.k
     uncovered: dict[str, str] = {}
     for p, proposal in enumerate(problem.proposals):
+        if inst.fixed_of_p[p] > k:
+            uncovered[proposal.id] = (
+                f"needs {k} reviewers, but {inst.fixed_of_p[p]} are fixed (listed in fixed)"
+            )
+            continue
         free = inst.eligible[p]
         if len(free) < k:
             if not free:
@@ -350,6 +384,15 @@ def _diagnose(inst: _Instance) -> AssignResult | None:
     if uncovered:
         return AssignResult("infeasible", uncovered=uncovered)
 
+    for r, reviewer in enumerate(problem.reviewers):
+        if inst.fixed_of_r[r] > inst.hi[r]:
+            return AssignResult(
+                "infeasible",
+                reason=(
+                    f"reviewer {reviewer.id} has {inst.fixed_of_r[r]} fixed proposals, more "
+                    f"than their max_load {inst.hi[r]}"
+                ),
+            )
     capacity = sum(min(inst.hi[r], len(inst.open[r])) for r in range(inst.R))
     if capacity < inst.needed:
         return AssignResult(
@@ -448,11 +491,16 @@ def _min_cost_flow(inst: _Instance) -> list[tuple[int, int]] | None:
     # min_load as a lower bound: reviewer r receives lo[r] straight from the node supplies.
     solver.set_node_supply(source, inst.needed - floor)
     solver.set_node_supply(sink, -inst.needed)
+    # A fixed pair is an arc with lower bound 1 = capacity: no arc, one unit of supply moved
+    # from the reviewer to the proposal.
     for r in range(inst.R):
-        solver.set_node_supply(1 + r, inst.lo[r])
+        solver.set_node_supply(1 + r, inst.lo[r] - inst.fixed_of_r[r])
         if inst.hi[r] > inst.lo[r]:
             solver.add_arc_with_capacity_and_unit_cost(source, 1 + r, inst.hi[r] - inst.lo[r], 0)
-    pairs = list(inst.aff)
+    for p in range(inst.P):
+        if inst.fixed_of_p[p]:
+            solver.set_node_supply(1 + inst.R + p, inst.fixed_of_p[p])
+    pairs = [pair for pair in inst.aff if pair not in inst.fixed]
     arcs = [
         solver.add_arc_with_capacity_and_unit_cost(1 + r, 1 + inst.R + p, 1, -inst.cost[r, p])
         for r, p in pairs
@@ -464,7 +512,8 @@ def _min_cost_flow(inst: _Instance) -> list[tuple[int, int]] | None:
         return None
     if status != solver.OPTIMAL:  # pragma: no cover - the scale keeps costs in range
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    return [pair for pair, arc in zip(pairs, arcs, strict=True) if solver.flow(arc) > 0]
+    chosen = [pair for pair, arc in zip(pairs, arcs, strict=True) if solver.flow(arc) > 0]
+    return chosen + sorted(inst.fixed)
 
 
 # --- "fair": lexicographic, LP-guided, CP-SAT -------------------------------------------------
@@ -484,12 +533,10 @@ def _solve_fair(
     use. Assignments: the total-optimal flow, then an LP-guided repair (the LP's fractional
     proposals and some neighbours re-solved on CP-SAT, the rest kept), then CP-SAT on the
     whole model, hinted and bounded, for whatever is still open."""
-    k, cost = inst.k, inst.cost
+    cost = inst.cost
     flow_total = sum(cost[pair] for pair in best_total)
     lower = min(_sums(inst, best_total))
-    upper = min(
-        sum(sorted((cost[r, p] for r in inst.eligible[p]), reverse=True)[:k]) for p in range(inst.P)
-    )
+    upper = min(_best_sum(inst, p) for p in range(inst.P))
     if lower >= upper:  # the total-optimal assignment already reaches the bound: optimal twice
         return _result(inst, "optimal", best_total)
     incumbent = best_total
@@ -581,9 +628,21 @@ def _solve_fair(
     )  # fmt: skip
 
 
+def _best_sum(inst: _Instance, p: int) -> int:
+    """The largest sum proposal p can have, loads ignored: its fixed pairs and the best of the
+    others for the seats left."""
+    kept = sum(inst.cost[r, p] for r in inst.eligible[p] if (r, p) in inst.fixed)
+    others = sorted(
+        (inst.cost[r, p] for r in inst.eligible[p] if (r, p) not in inst.fixed), reverse=True
+    )
+    return kept + sum(others[: inst.k - inst.fixed_of_p[p]])
+
+
 def _fits(inst: _Instance, pairs: list[tuple[int, int]], t: int) -> bool:
     """Checked in integers: k distinct eligible reviewers each, loads in range, sums >= t."""
     if len(set(pairs)) != len(pairs) or any(pair not in inst.cost for pair in pairs):
+        return False
+    if not inst.fixed <= set(pairs):
         return False
     seats, loads = [0] * inst.P, [0] * inst.R
     for r, p in pairs:
@@ -607,7 +666,7 @@ def _usable_pairs(inst: _Instance, t: int) -> list[tuple[int, int]]:
         for c, r in ranked:
             # The k-1 best others: the top k without r when r is in it, else the top k-1.
             others = best_k - c if c >= top[-1] else best_k - top[-1]
-            if c + others >= t:
+            if c + others >= t or (r, p) in inst.fixed:
                 keep.append((r, p))
     return keep
 
@@ -635,6 +694,8 @@ def _model(
         by_r[r].append(var)
     for p in range(inst.P):
         model.add(sum(by_p[p]) == inst.k)
+    for pair in inst.fixed:
+        model.add(x[pair] == 1)
     for r in range(inst.R):
         if inst.lo[r] > 0 or inst.hi[r] < len(by_r[r]):
             model.add_linear_constraint(sum(by_r[r]), inst.lo[r], inst.hi[r])

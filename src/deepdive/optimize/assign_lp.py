@@ -38,7 +38,8 @@ class _LP:
         self.pairs = pairs
         solver = pywraplp.Solver.CreateSolver("GLOP")
         self.solver = solver
-        self.x = [solver.NumVar(0.0, 1.0, "") for _ in pairs]
+        # A fixed pair is in every assignment: its variable is 1.
+        self.x = [solver.NumVar(1.0 if pair in inst.fixed else 0.0, 1.0, "") for pair in pairs]
         biggest = sum(abs(c) for c in inst.cost.values()) + 1.0
         self.z = solver.NumVar(-biggest, biggest, "z")
         seats = [solver.Constraint(inst.k, inst.k) for _ in range(inst.P)]
@@ -145,6 +146,8 @@ def repair(
             chosen = [x[r, p] for r in by_p.get(p, [])]
             model.add(sum(chosen) == inst.k)
             model.add(sum(inst.cost[r, p] * x[r, p] for r in by_p.get(p, [])) >= t)
+        for pair in inst.fixed & x.keys():
+            model.add(x[pair] == 1)
         for (r, _), var in x.items():
             per_r.setdefault(r, []).append(var)
         for r, vars_ in per_r.items():
@@ -180,6 +183,8 @@ def mip_total(
     # HiGHS prints its banner on stdout unless told not to: stdout carries the JSON answer.
     solver.SetSolverSpecificParametersAsString("output_flag=false\nlog_to_console=false\n")
     x = {pair: solver.BoolVar("") for pair in keep}
+    for pair in inst.fixed:
+        x[pair].SetLb(1)
     by_p: list[list[Pair]] = [[] for _ in range(inst.P)]
     by_r: list[list] = [[] for _ in range(inst.R)]
     for (r, p), var in x.items():

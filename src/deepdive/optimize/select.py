@@ -191,6 +191,11 @@ class Explanation:
     known); ``forced_in_exact`` says whether it comes from a proven re-solve (True) or is an
     upper bound from the best single swap (False). ``forced_in_extra_shortfall`` is how much
     further short the quotas would fall with it forced in.
+
+    ``reason`` says the same as ``sentence`` as data, for callers that word it themselves (in
+    another language, with names for the codes): always ``code``, then per code the figures
+    and ids the sentence uses (see ``select_explain.py``). The command line's JSON leaves it
+    out (its contract is the sentence); the selection pages use it.
     """
 
     id: str
@@ -200,6 +205,7 @@ class Explanation:
     forced_in_loss: float | None = None
     forced_in_exact: bool = True
     forced_in_extra_shortfall: int | None = None
+    reason: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

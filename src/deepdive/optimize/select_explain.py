@@ -8,6 +8,21 @@ limit permitting); beyond, for the most valuable first until ``EXPLAIN_BUDGET_SE
 quarter of the time limit) is spent. The others get a cheaper bound, said to be one: the best
 single swap with a selected proposal bounds from above the objective lost by forcing it in.
 When the main answer is not proven optimal, only the cheap bound is used.
+
+Each explanation also carries its reason as data (``Explanation.reason``, for the pages that
+word it in the reader's language; not in the command line's JSON), by code:
+
+- ``selected``/``included``: ``score``, ``joint`` and ``pathfinder`` (the bonus added, 0 for
+  none), ``only_org_types``/``only_regions`` (codes only it covers) with ``org_type_gain``/
+  ``region_gain``, ``quotas`` [{"quota": name, "minimum": n}] it is needed for;
+- ``quota_cost``/``lower_objective``/``tie``: ``exact`` (re-solved, or the best single swap),
+  ``objective`` (the answer's), ``objective_with`` (the best selection with it), ``loss``,
+  ``short``/``short_with`` (quota places short without and with it), ``dropped`` (selected
+  ids it would replace);
+- ``cannot_fit``/``no_swap``: ``breaks`` [{"rule": name, "key": code or id, "with": [ids]}],
+  ``rules`` (rule names that cannot hold with it), ``seats``, ``all_seats_included``;
+- ``time_limit``: ``dropped``, ``objective_with``, ``short_with``;
+- ``no_solution``: ``included``, ``excluded``; ``excluded``: nothing more.
 """
 
 from __future__ import annotations
@@ -57,7 +72,8 @@ def explain_unsolved(data: Data, why: str) -> dict[str, Explanation]:
             sentence = f"Included by the rules, but no selection was made: {why}."
         else:
             sentence = f"Not selected: no selection was made: {why}."
-        out[pid] = Explanation(pid, False, "no_solution", sentence, None, False, None)
+        reason = {"included": i in include, "excluded": i in exclude}
+        out[pid] = Explanation(pid, False, "no_solution", sentence, None, False, None, reason)
     return out
 
 
@@ -97,7 +113,9 @@ def explain(data: Data, result: SelectResult, main: Lex, proven: bool) -> dict[s
         if i in in_set:
             out[p.id] = _selected(data, chosen, i)
         elif i in exclude:
-            out[p.id] = Explanation(p.id, False, "excluded", "Excluded by the rules.", None, True)
+            out[p.id] = Explanation(
+                p.id, False, "excluded", "Excluded by the rules.", None, True, None, {}
+            )
         else:
             out[p.id] = answers[i]
     return out
@@ -108,6 +126,16 @@ def _selected(data: Data, chosen: list[int], i: int) -> Explanation:
     p = problem.proposals[i]
     w = problem.weights
     parts = [f"score {fmt(p.score)}"]
+    reason: dict = {
+        "score": p.score,
+        "joint": w.joint if p.joint else 0.0,
+        "pathfinder": w.pathfinder if p.pathfinder else 0.0,
+        "only_org_types": [],
+        "org_type_gain": 0.0,
+        "only_regions": [],
+        "region_gain": 0.0,
+        "quotas": [],
+    }
     if p.joint and w.joint:
         parts.append(f"joint proposal (+{fmt(w.joint)})")
     if p.pathfinder and w.pathfinder:
@@ -116,6 +144,8 @@ def _selected(data: Data, chosen: list[int], i: int) -> Explanation:
     if w.org_type_coverage:
         alone = [t for t in dict.fromkeys(p.org_types) if all(t not in q.org_types for q in others)]
         if alone:
+            reason["only_org_types"] = alone
+            reason["org_type_gain"] = w.org_type_coverage * len(alone)
             gain = fmt(w.org_type_coverage * len(alone))
             parts.append(
                 f"only one to cover the org type{'s' if len(alone) > 1 else ''} "
@@ -124,6 +154,8 @@ def _selected(data: Data, chosen: list[int], i: int) -> Explanation:
     if w.region_coverage:
         alone = [r for r in dict.fromkeys(p.regions) if all(r not in q.regions for q in others)]
         if alone:
+            reason["only_regions"] = alone
+            reason["region_gain"] = w.region_coverage * len(alone)
             gain = fmt(w.region_coverage * len(alone))
             parts.append(f"covers {_list(alone)} (+{gain})")
     ids = {problem.proposals[j].id for j in chosen}
@@ -131,6 +163,7 @@ def _selected(data: Data, chosen: list[int], i: int) -> Explanation:
     for name, minimum, meets in problem.quotas():
         if minimum > 0 and p.id in meets and len(ids & meets) <= minimum:
             helps.append(f"{name} (needs {minimum})")
+            reason["quotas"].append({"quota": name, "minimum": minimum})
     if helps:
         parts.append("counts towards " + _list(helps))
     included = i in set(data.include)
@@ -143,11 +176,20 @@ def _selected(data: Data, chosen: list[int], i: int) -> Explanation:
         0.0,
         True,
         0,
+        reason,
     )
 
 
 def _blocking(data: Data, chosen: list[int], i: int, among: set[int] | None = None) -> list[str]:
     """What adding proposal i to ``among`` (default: the chosen set) would break, in words."""
+    return [
+        f"{b['rule']} ({b['key']} already in {_list(b['with'])})"
+        for b in _breaks(data, chosen, i, among)
+    ]
+
+
+def _breaks(data: Data, chosen: list[int], i: int, among: set[int] | None = None) -> list[dict]:
+    """What adding proposal i to ``among`` would break: [{"rule", "key", "with": [ids]}]."""
     pool = set(chosen) if among is None else among
     out = []
     for name in ("max_per_organisation", "max_per_lead_org_type", "max_per_region"):
@@ -159,7 +201,7 @@ def _blocking(data: Data, chosen: list[int], i: int, among: set[int] | None = No
                 continue
             inside = [data.ids[j] for j in members if j in pool]
             if len(inside) >= cap:
-                out.append(f"{name} ({key} already in {_list(inside)})")
+                out.append({"rule": name, "key": key, "with": inside})
     return out
 
 
@@ -184,6 +226,15 @@ def _exact(data: Data, result, i, members: list[int], tolerance) -> Explanation:
     loss = result.objective - forced_obj
     dropped = [q for q in result.selected if q not in set(ids)]
     swap = f"dropping {_list(dropped)}" if dropped else "adding it"
+    reason = {
+        "exact": True,
+        "objective": result.objective,
+        "objective_with": forced_obj,
+        "loss": loss,
+        "short": result.shortfall,
+        "short_with": forced_short,
+        "dropped": dropped,
+    }
     if extra > 0:
         return Explanation(
             pid,
@@ -195,6 +246,7 @@ def _exact(data: Data, result, i, members: list[int], tolerance) -> Explanation:
             loss,
             True,
             extra,
+            reason,
         )
     if loss > tolerance:
         return Explanation(
@@ -207,6 +259,7 @@ def _exact(data: Data, result, i, members: list[int], tolerance) -> Explanation:
             loss,
             True,
             0,
+            reason,
         )
     return Explanation(
         pid,
@@ -217,6 +270,7 @@ def _exact(data: Data, result, i, members: list[int], tolerance) -> Explanation:
         0.0,
         True,
         0,
+        reason,
     )
 
 
@@ -224,6 +278,7 @@ def _cannot_fit(data: Data, chosen, i, seconds) -> Explanation:
     pid = data.ids[i]
     include = set(data.include)
     target = data.target(data.active)
+    reason: dict = {"breaks": [], "rules": [], "seats": target, "all_seats_included": False}
     if "include" in data.active:
         clash = _blocking(data, chosen, i, among=include)
         if clash:
@@ -231,10 +286,13 @@ def _cannot_fit(data: Data, chosen, i, seconds) -> Explanation:
                 f"Not selected: it cannot join the included proposals without breaking "
                 f"{_list(clash)}."
             )
-            return Explanation(pid, False, "cannot_fit", sentence, None, True, None)
+            reason["breaks"] = _breaks(data, chosen, i, among=include)
+            reason["rules"] = ["include"]
+            return Explanation(pid, False, "cannot_fit", sentence, None, True, None, reason)
         if len(include) >= target:
             sentence = f"Not selected: all {target} seats go to proposals included by the rules."
-            return Explanation(pid, False, "cannot_fit", sentence, None, True, None)
+            reason["all_seats_included"] = True
+            return Explanation(pid, False, "cannot_fit", sentence, None, True, None, reason)
     # One minimal set of rule groups that forbids it (deletion: drop each group if the rest
     # still forbid it; seats is tried last so it stays in when anything else can go).
     order = [r for r in data.active if r != "seats"] + ["seats"]
@@ -254,7 +312,9 @@ def _cannot_fit(data: Data, chosen, i, seconds) -> Explanation:
         f"Not selected: no selection with it keeps the hard rules ({', '.join(rules)} cannot "
         f"all hold with it in {target} seats){tail}."
     )
-    return Explanation(pid, False, "cannot_fit", sentence, None, True, None)
+    reason["rules"] = rules
+    reason["breaks"] = _breaks(data, chosen, i)
+    return Explanation(pid, False, "cannot_fit", sentence, None, True, None, reason)
 
 
 def _forced_swap(data: Data, result, chosen, i, tolerance, proven, swaps=None) -> Explanation:
@@ -280,10 +340,18 @@ def _forced_swap(data: Data, result, chosen, i, tolerance, proven, swaps=None) -
     note = "a bound from the best single swap; not re-solved"
     if best is None:
         detail = _blocking(data, chosen, i)
+        reason = {
+            "exact": False,
+            "breaks": _breaks(data, chosen, i),
+            "rules": [],
+            "seats": len(chosen),
+            "all_seats_included": False,
+        }
         if detail:
             why = f"would break {_list(detail)}"
         elif not [q for q in chosen if q not in include]:
             why = "every seat goes to a proposal included by the rules"
+            reason["all_seats_included"] = True
         else:
             why = "no seat is free"
         return Explanation(
@@ -295,12 +363,22 @@ def _forced_swap(data: Data, result, chosen, i, tolerance, proven, swaps=None) -
             None,
             False,
             None,
+            reason,
         )
     (short, neg), q = best
     swap_obj = -neg
     extra = short - result.shortfall
     loss = result.objective - swap_obj
     other = data.ids[q]
+    reason = {
+        "exact": False,
+        "objective": result.objective,
+        "objective_with": swap_obj,
+        "loss": loss,
+        "short": result.shortfall,
+        "short_with": short,
+        "dropped": [other],
+    }
     if extra < 0 or (extra == 0 and loss < -tolerance):
         return Explanation(
             pid,
@@ -311,6 +389,7 @@ def _forced_swap(data: Data, result, chosen, i, tolerance, proven, swaps=None) -
             loss,
             False,
             extra,
+            reason,
         )
     if extra > 0:
         return Explanation(
@@ -322,6 +401,7 @@ def _forced_swap(data: Data, result, chosen, i, tolerance, proven, swaps=None) -
             loss,
             False,
             extra,
+            reason,
         )
     if loss > tolerance:
         return Explanation(
@@ -334,6 +414,7 @@ def _forced_swap(data: Data, result, chosen, i, tolerance, proven, swaps=None) -
             loss,
             False,
             0,
+            reason,
         )
     return Explanation(
         pid,
@@ -344,6 +425,7 @@ def _forced_swap(data: Data, result, chosen, i, tolerance, proven, swaps=None) -
         0.0,
         proven,
         0,
+        reason,
     )
 
 

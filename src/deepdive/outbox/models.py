@@ -12,9 +12,11 @@ class OutboxMessage(models.Model):
     """One e-mail to one recipient. Stored first, delivered by the task worker.
 
     A message is claimed (queued → sending) by a conditional update before it is handed to
-    the mail server, so two workers never send it twice, and a worker that dies leaves it in
-    ``sending`` where ``requeue_stale`` finds it. After a failed attempt it goes back to
-    ``queued`` with ``next_attempt_at`` set, and no task delivers it before then.
+    the mail server, so two workers never send it twice. A worker that dies while sending
+    leaves it in ``sending``; ``interrupt_stale`` (``deepdive outbox_recover``) then marks it
+    ``interrupted``: the mail server may or may not have accepted it, so it is never resent
+    silently, and the secretariat sends it again or marks it sent. After a failed attempt it
+    goes back to ``queued`` with ``next_attempt_at`` set, and no task delivers it before then.
 
     A message drafted for approval is ``held``: it has no delivery task and the worker never
     claims it. The secretariat edits it, then approves it (held → queued, delivered as any
@@ -25,6 +27,7 @@ class OutboxMessage(models.Model):
         HELD = "held", _("waiting for approval")
         QUEUED = "queued", _("queued")
         SENDING = "sending", _("sending")
+        INTERRUPTED = "interrupted", _("interrupted: may or may not have been sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         DISCARDED = "discarded", _("discarded")
@@ -50,7 +53,7 @@ class OutboxMessage(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     related = GenericForeignKey("content_type", "object_id")
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -1,11 +1,14 @@
 """The outbox: every e-mail the platform sends is stored here first, then delivered by the
 task worker. Writes go through these functions.
 
-Delivery is at least once and, short of a worker dying between the mail server's answer and
-the database's, exactly once: a message is *claimed* (queued → sending) by a conditional
-update before it is handed to the server, so two tasks for the same message (a double
-enqueue, two workers) never both send it; every later write checks that the claim is still
-the one it made.
+Delivery is at most once: a message is *claimed* (queued → sending) by a conditional update
+before it is handed to the server, so two tasks for the same message (a double enqueue, two
+workers) never both send it; every later write checks that the claim is still the one it made.
+A worker that dies while sending leaves the message in ``sending``: the server may or may not
+have accepted it. ``interrupt_stale`` (``deepdive outbox_recover``) shows such messages to the
+secretariat as *interrupted*; they are never resent silently. The secretariat checks (with the
+recipient, or the mail server's log) and sends it again (``resend_interrupted``) or marks it
+sent (``mark_interrupted_sent``).
 
 A message can also be drafted for approval (``hold=True``): it is stored *held*, with no
 delivery task, until the secretariat approves it (``approve``, ``approve_batch``), having
@@ -20,6 +23,7 @@ from typing import Any
 import nh3
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -28,8 +32,10 @@ from django.utils.html import escape
 
 from .models import OutboxMessage
 
-# A message left in "sending" this long was dropped by a worker that died; a queued message
-# whose time came this long ago has lost its task.
+# A message left in "sending" this long was being sent by a worker that died: a live worker
+# ends an attempt well within this (the mail server's time-out is 30 seconds).
+INTERRUPTED_AFTER = timedelta(minutes=2)
+# A queued message whose time came this long ago has lost its task.
 STALE_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 
@@ -165,15 +171,19 @@ def claim(*, message_id: int, now: datetime | None = None) -> OutboxMessage | No
 
 
 def _still_claimed(message: OutboxMessage):
-    """The message, if it is still in the hands of the claim that loaded it."""
+    """The message, if it is still in the hands of the claim that loaded it. A claim whose
+    worker was believed dead (interrupted) still counts: its answer settles the question."""
     return OutboxMessage.objects.filter(
-        pk=message.pk, status=OutboxMessage.Status.SENDING, claimed_at=message.claimed_at
+        pk=message.pk,
+        status__in=[OutboxMessage.Status.SENDING, OutboxMessage.Status.INTERRUPTED],
+        claimed_at=message.claimed_at,
     )
 
 
 def mark_sent(*, message: OutboxMessage) -> bool:
-    """Record that the mail server accepted a claimed message. False when the claim was lost
-    (``requeue_stale`` gave the message to another task meanwhile).
+    """Record that the mail server accepted a claimed message (also when it was marked
+    interrupted meanwhile: it was not). False when the claim was lost (the secretariat sent
+    it again or marked it sent meanwhile).
 
     Side effects: status sent, sent_at, last error cleared.
     """
@@ -213,49 +223,138 @@ def schedule_retry(*, message_id: int, at: datetime) -> bool:
     return _enqueue(message_id, run_after=at)
 
 
-def requeue_stale(*, now: datetime | None = None) -> int:
-    """Give back to the worker the messages nobody is delivering, and return their number:
-    those a dead worker left in ``sending`` (put back in ``queued``), and queued ones whose
-    task was lost (due for longer than STALE_AFTER: a crash between commit and enqueue, a
-    backend that cannot defer retries).
+def interrupt_stale(
+    *, now: datetime | None = None, stale_after: timedelta = INTERRUPTED_AFTER
+) -> int:
+    """Show the secretariat the messages a dead worker left half-way, and return their
+    number: those in ``sending`` claimed at least ``stale_after`` ago become ``interrupted``.
 
-    A message interrupted after the server accepted it may be sent twice; one lost is worse.
+    The mail server may have accepted such a message before the worker died, so it is not
+    resent: the secretariat sends it again or marks it sent. Give ``stale_after`` zero only
+    when no worker is running (a live worker's message would be shown too; should that worker
+    then finish, its answer still records the message sent or queued again).
+    Side effects: statuses; one audit entry when anything was found.
+    """
+    from deepdive.core import audit
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            OutboxMessage.objects.filter(
+                status=OutboxMessage.Status.SENDING, claimed_at__lte=now - stale_after
+            ).values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=stale, status=OutboxMessage.Status.SENDING).update(
+            status=OutboxMessage.Status.INTERRUPTED
+        )
+        if stale:
+            audit.record(
+                actor=None,
+                action="outbox.interrupted",
+                summary=f"{len(stale)} interrupted while sending, shown to the secretariat",
+                changes={"interrupted": stale},
+            )
+    return len(stale)
+
+
+def requeue_stale(*, now: datetime | None = None) -> int:
+    """Give back to the worker the queued messages whose task was lost, and return their
+    number: due for longer than STALE_AFTER (a crash between commit and enqueue, a backend
+    that cannot defer retries). Messages caught while sending are not here (``interrupt_stale``).
+
     Enqueuing a message that still has its task is harmless: the claim lets one task send it.
-    Side effects: statuses; one delivery task per message, enqueued on commit; one audit entry
-    when anything was found.
+    Side effects: one delivery task per message, enqueued on commit; one audit entry when
+    anything was found.
     """
     from deepdive.core import audit
 
     now = now or timezone.now()
     cutoff = now - STALE_AFTER
     with transaction.atomic():
-        stale = list(
-            OutboxMessage.objects.filter(
-                status=OutboxMessage.Status.SENDING, claimed_at__lt=cutoff
-            ).values_list("pk", flat=True)
-        )
-        OutboxMessage.objects.filter(pk__in=stale, status=OutboxMessage.Status.SENDING).update(
-            status=OutboxMessage.Status.QUEUED, next_attempt_at=None
-        )
         lost = list(
             OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED)
-            .exclude(pk__in=stale)
             .filter(
                 Q(next_attempt_at__lt=cutoff)
                 | Q(next_attempt_at__isnull=True, created_at__lt=cutoff)
             )
             .values_list("pk", flat=True)
         )
-        found = stale + lost
-        if found:
+        if lost:
             audit.record(
                 actor=None,
                 action="outbox.requeue",
-                summary=f"{len(stale)} stuck in sending, {len(lost)} without a task",
-                changes={"sending": stale, "queued": lost},
+                summary=f"{len(lost)} without a task",
+                changes={"queued": lost},
             )
-            transaction.on_commit(lambda: [_enqueue(pk) for pk in found])
-    return len(found)
+            transaction.on_commit(lambda: [_enqueue(pk) for pk in lost])
+    return len(lost)
+
+
+def _check_secretariat(actor: Any) -> None:
+    if not getattr(actor, "is_secretariat", False):
+        raise PermissionDenied
+
+
+def resend_interrupted(*, actor: Any, message: OutboxMessage) -> bool:
+    """Send again a message interrupted while sending (secretariat: the recipient did not get
+    it), with a fresh set of attempts.
+
+    Idempotent: returns False, doing nothing, when the message is no longer interrupted (a
+    double submit, or already dealt with). Raises PermissionDenied for anyone but the
+    secretariat. Side effects: status queued, attempts reset; audit entry "outbox.resend";
+    a delivery task enqueued on commit.
+    """
+    from deepdive.core import audit
+
+    _check_secretariat(actor)
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(
+            pk=message.pk, status=OutboxMessage.Status.INTERRUPTED
+        ).update(status=OutboxMessage.Status.QUEUED, attempts=0, next_attempt_at=None)
+        if updated:
+            message.status = OutboxMessage.Status.QUEUED
+            audit.record(
+                actor=actor,
+                action="outbox.resend",
+                subject=message,
+                summary=f"Send again after an interruption {message.to_email}: {message.subject}",
+                changes={"status": [OutboxMessage.Status.INTERRUPTED, message.status]},
+            )
+            transaction.on_commit(lambda: _enqueue(message.pk))
+    return bool(updated)
+
+
+def mark_interrupted_sent(*, actor: Any, message: OutboxMessage) -> bool:
+    """Record that a message interrupted while sending did arrive (secretariat): it is sent,
+    at the time of its interrupted attempt, and never sent again.
+
+    Idempotent: returns False, doing nothing, when the message is no longer interrupted.
+    Raises PermissionDenied for anyone but the secretariat. Side effects: status sent,
+    sent_at; audit entry "outbox.mark_sent".
+    """
+    from deepdive.core import audit
+
+    _check_secretariat(actor)
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(
+            pk=message.pk, status=OutboxMessage.Status.INTERRUPTED
+        ).update(
+            status=OutboxMessage.Status.SENT,
+            sent_at=models.F("claimed_at"),
+            last_error="",
+            next_attempt_at=None,
+        )
+        if updated:
+            message.status = OutboxMessage.Status.SENT
+            audit.record(
+                actor=actor,
+                action="outbox.mark_sent",
+                subject=message,
+                summary=f"Marked as sent after an interruption {message.to_email}: "
+                f"{message.subject}",
+                changes={"status": [OutboxMessage.Status.INTERRUPTED, message.status]},
+            )
+    return bool(updated)
 
 
 def retry(*, actor: Any, message: OutboxMessage) -> bool:

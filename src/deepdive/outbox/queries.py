@@ -1,6 +1,9 @@
 """Reads of the outbox for the secretariat's pages."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Min, Q, QuerySet
+from django.urls import reverse
 
 from .models import OutboxMessage, batch_key
 
@@ -9,6 +12,26 @@ def status_counts() -> list[tuple[str, str, int]]:
     """(status, label, number of messages) for every status, in the lifecycle's order."""
     counts = dict(OutboxMessage.objects.order_by().values_list("status").annotate(n=Count("id")))
     return [(value, label, counts.get(value, 0)) for value, label in OutboxMessage.Status.choices]
+
+
+def held_count() -> int:
+    """How many messages wait for the secretariat's approval (decision e-mails, …)."""
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.HELD).count()
+
+
+def held_list_url() -> str:
+    """The outbox's list of the messages waiting for approval."""
+    return f"{reverse('outbox:list')}?{urlencode({'status': OutboxMessage.Status.HELD})}"
+
+
+def interrupted() -> QuerySet[OutboxMessage]:
+    """Messages a worker died while sending, for the secretariat to resend or mark sent,
+    oldest attempt first."""
+    return (
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.INTERRUPTED)
+        .order_by("claimed_at", "pk")
+        .only("created_at", "to_email", "subject", "kind", "status", "attempts", "claimed_at")
+    )
 
 
 def kinds() -> list[str]:

@@ -31,6 +31,8 @@ def message_list(request):
             "counts": queries.status_counts(),
             "current_status": filters.get("status", ""),
             "held_batches": queries.held_batches(),
+            "interrupted": list(queries.interrupted()),
+            "here": request.get_full_path(),
         },
     )
 
@@ -54,6 +56,7 @@ def _render_detail(request, message: OutboxMessage, *, form=None, status: int = 
             "related": message.related if message.content_type_id else None,
             "history": audit.history(message),
             "can_retry": message.status == message.Status.FAILED,
+            "interrupted": message.status == message.Status.INTERRUPTED,
             "held": held,
             "form": form,
         },
@@ -193,3 +196,41 @@ def message_retry(request, pk: int):
     else:
         flash.warning(request, _("Only a failed message can be sent again."))
     return redirect("outbox:detail", pk=message.pk)
+
+
+def _back_to(request, message: OutboxMessage):
+    """The page the form was on (the outbox list), else the message's page."""
+    back = _local_path(request.POST.get("back", ""))
+    return redirect(back) if back else redirect("outbox:detail", pk=message.pk)
+
+
+@require_POST
+@secretariat_required
+def message_resend(request, pk: int):
+    """Send again a message interrupted while sending; a second submit does nothing."""
+    message = _message_or_404(pk)
+    if operations.resend_interrupted(actor=request.user, message=message):
+        flash.success(
+            request,
+            _("The message to %(to)s is queued to be sent again.") % {"to": message.to_email},
+        )
+    else:
+        flash.warning(request, _("This message was not interrupted; nothing was done."))
+    return _back_to(request, message)
+
+
+@require_POST
+@secretariat_required
+def message_mark_sent(request, pk: int):
+    """Record that a message interrupted while sending did arrive; a second submit does
+    nothing."""
+    message = _message_or_404(pk)
+    if operations.mark_interrupted_sent(actor=request.user, message=message):
+        flash.success(
+            request,
+            _("The message to %(to)s is marked as sent; it will not be sent again.")
+            % {"to": message.to_email},
+        )
+    else:
+        flash.warning(request, _("This message was not interrupted; nothing was done."))
+    return _back_to(request, message)

@@ -1,6 +1,7 @@
 """Who may do what with calls and proposals. Checked on the server for every object."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from deepdive.directory.models import Affiliation, Organisation
 from deepdive.series.models import Call
@@ -28,6 +29,31 @@ def eligible_lead_organisations(user, call: Call) -> QuerySet[Organisation]:
 
 def can_propose(user, call: Call) -> bool:
     return eligible_lead_organisations(user, call).exists()
+
+
+def why_cannot_propose(user, call: Call) -> str:
+    """Why ``user`` may not propose to ``call``, in words for the refusal page: an affiliation
+    to a member still awaiting verification is named."""
+    pending = (
+        Organisation.objects.filter(
+            is_member=True,
+            action_groups=call.series.action_group_id,
+            affiliations__user=user,
+            affiliations__status=Affiliation.Status.PENDING,
+        )
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if pending:
+        return _(
+            "Your affiliation with %(organisations)s awaits verification by the secretariat: "
+            "you can propose once it is verified."
+        ) % {"organisations": ", ".join(pending)}
+    return _(
+        "Only verified contacts of the Action Group's members propose. State your "
+        "organisation on your profile; the secretariat verifies it."
+    )
 
 
 def organisations_of(user) -> QuerySet[Organisation]:

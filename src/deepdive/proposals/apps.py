@@ -8,8 +8,10 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals")
 
     def ready(self) -> None:
+        from deepdive.accounts.operations import register_after_verified
         from deepdive.directory.operations import register_merge_step
 
-        from .operations import move_to_merged_organisation
+        from .operations import ask_once_a_contact_is_verified, move_to_merged_organisation
 
         register_merge_step(move_to_merged_organisation)
+        register_after_verified(ask_once_a_contact_is_verified)

@@ -94,23 +94,46 @@ def is_near_duplicate(title_score: float, description_score: float) -> bool:
     return title_score >= TITLE_THRESHOLD or description_score >= DESCRIPTION_THRESHOLD
 
 
+def score(a: Prepared, b: Prepared) -> float | None:
+    """The pair's score (the larger similarity, rounded to 0.01) when it is flagged, else
+    None."""
+    title_score, description_score = similarity(a, b)
+    if is_near_duplicate(title_score, description_score):
+        return round(max(title_score, description_score), 2)
+    return None
+
+
+def matches(
+    item: tuple[Hashable, str, str], others: Iterable[tuple[Hashable, str, str]]
+) -> list[tuple[Hashable, float]]:
+    """[(other id, score), ...] of the ``others`` (id, title, description) that are near
+    duplicates of ``item``: one proposal against the rest of its call, linear in their number."""
+    mine = prepare(*item)
+    found = []
+    for other in others:
+        value = score(mine, prepare(*other))
+        if value is not None:
+            found.append((other[0], value))
+    return found
+
+
 def near_duplicates(
     items: Iterable[tuple[Hashable, str, str]],
 ) -> dict[Hashable, list[tuple[Hashable, float]]]:
     """{id: [(other id, score), ...]} for every flagged pair of (id, title, description),
     both ways round, the most alike first. Ids without a near duplicate are left out.
 
-    Quadratic in the number of items with cheap bounds first: fine for a call's few hundred.
+    Quadratic in the number of items with cheap bounds first: for filling a whole call once;
+    a change of one proposal uses ``matches``.
     """
     prepared = [prepare(*item) for item in items]
     found: dict[Hashable, list[tuple[Hashable, float]]] = {}
     for i, a in enumerate(prepared):
         for b in prepared[i + 1 :]:
-            title_score, description_score = similarity(a, b)
-            if is_near_duplicate(title_score, description_score):
-                score = round(max(title_score, description_score), 2)
-                found.setdefault(a.id, []).append((b.id, score))
-                found.setdefault(b.id, []).append((a.id, score))
+            value = score(a, b)
+            if value is not None:
+                found.setdefault(a.id, []).append((b.id, value))
+                found.setdefault(b.id, []).append((a.id, value))
     for pairs in found.values():
         pairs.sort(key=lambda pair: (-pair[1], str(pair[0])))
     return found

@@ -147,6 +147,9 @@ class CoSubmitter(models.Model):
     )
     invited_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The secretariat invited someone to become the organisation's contact (it had none).
+    contact_invited_email = models.EmailField(_("contact invited"), blank=True)
+    contact_invited_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -192,3 +195,34 @@ class Speaker(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NearDuplicate(models.Model):
+    """Two proposals of a call whose titles or descriptions are nearly the same (see
+    ``duplicates``), kept so that the secretariat's table reads them instead of comparing every
+    pair at each request.
+
+    Each pair is stored once, the smaller id as ``a``; withdrawn proposals have none. A
+    proposal's pairs are worked out again, against the other proposals of its call, whenever it
+    is created, edited, submitted or withdrawn (``operations.refresh_near_duplicates``);
+    ``deepdive near_duplicates`` works out a whole call's again.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
+    a = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField(_("similarity"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["a", "b"], name="near_duplicate_once"),
+            models.CheckConstraint(
+                condition=models.Q(a__lt=models.F("b")), name="near_duplicate_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["b"], name="near_duplicate_b")]
+        verbose_name = _("near duplicate")
+        verbose_name_plural = _("near duplicates")
+
+    def __str__(self) -> str:
+        return f"{self.a_id} ~ {self.b_id} ({self.similarity:.2f})"

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,19 +23,27 @@ from django.utils.translation import ngettext
 from deepdive.accounts.models import User
 from deepdive.accounts.operations import language_of
 from deepdive.core import audit
+from deepdive.core.text import one_line
 from deepdive.directory.models import Affiliation, Organisation
 from deepdive.outbox.operations import queue_templated_email
 from deepdive.reference.models import Country, Outcome, Sector, Theme
 from deepdive.reference.queries import pathfinder_codes
 from deepdive.series.models import Call
 
-from . import access
-from .models import CoSubmitter, Proposal, Speaker
+from . import access, duplicates
+from .models import CoSubmitter, NearDuplicate, Proposal, Speaker
 from .wordcount import count_words
 
 log = logging.getLogger(__name__)
 
+# First key of the PostgreSQL advisory lock that one call's near-duplicate pairs are rewritten
+# under (the second is the call's id).
+NEAR_DUPLICATES_LOCK = 8701
+
 REMINDER_AFTER = timedelta(days=3)
+# A request is judged at its arrival (``at``, stamped by the server's first middleware) only if
+# it arrived at most this long ago; an older or future time is not believed, and now is used.
+ARRIVAL_TRUSTED_FOR = timedelta(minutes=15)
 
 
 # --- What a form hands to the operations ---------------------------------------------------
@@ -48,6 +56,11 @@ class SpeakerData:
     role: str = ""
     email: str = ""
     gender: str = ""
+
+    def __post_init__(self):
+        # One-line fields stay on one line whoever calls (a form, an import, a test).
+        for name in ("name", "organisation", "role", "email"):
+            object.__setattr__(self, name, one_line(getattr(self, name)))
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,12 @@ class ProposalData:
     speakers: list[SpeakerData] = field(default_factory=list)
     co_organisations: list[Organisation] = field(default_factory=list)
     unlisted_organisations: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        # One-line fields stay on one line whoever calls: a line break in a title or a name
+        # would split a line of the e-mails that quote it.
+        for name in ("contact_name", "contact_email", "title"):
+            object.__setattr__(self, name, one_line(getattr(self, name)))
 
 
 class Saved(NamedTuple):
@@ -95,7 +114,7 @@ class NotAllowed(ProposalError):
 
 
 class DeadlinePassed(ProposalError):
-    def __init__(self, call: Call):
+    def __init__(self, call: Call, moment: datetime | None = None):
         self.call = call
         from deepdive.core.templatetags.deepdive import when
 
@@ -103,7 +122,7 @@ class DeadlinePassed(ProposalError):
             "The call closed on %(when)s. Proposals can no longer be changed; what was saved "
             "before is kept."
         ) % {"when": when(call.closes_at, call.timezone)}
-        if timezone.now() < call.opens_at:
+        if (moment or timezone.now()) < call.opens_at:
             self.message = _("The call opens on %(when)s.") % {
                 "when": when(call.opens_at, call.timezone)
             }
@@ -181,9 +200,21 @@ def submission_problems(*, call: Call, data: ProposalData) -> dict[str, list[str
     return problems
 
 
-def _check_open(call: Call) -> None:
-    if not call.is_open_at(timezone.now()):
-        raise DeadlinePassed(call)
+def judged_at(at: datetime | None) -> datetime:
+    """The moment a change is judged by: ``at``, when the request arrived (a time the server
+    stamped, never one the client sent), if it is in the last ARRIVAL_TRUSTED_FOR; else now.
+
+    Under load a request may wait minutes between its arrival and its processing: one that
+    arrived before the deadline is accepted."""
+    now = timezone.now()
+    if at is None or at > now or at < now - ARRIVAL_TRUSTED_FOR:
+        return now
+    return at
+
+
+def _check_open(call: Call, moment: datetime) -> None:
+    if not call.is_open_at(moment):
+        raise DeadlinePassed(call, moment)
 
 
 # --- Snapshots: what a proposal says, to compare and to audit --------------------------------
@@ -309,6 +340,8 @@ def _write(proposal: Proposal, data: ProposalData) -> list[CoSubmitter]:
     proposal.sectors.set(data.sectors)
     proposal.countries.set(Country.objects.filter(pk__in=codes))
     _write_speakers(proposal, data.speakers)
+    # Written proposals are drafts or submitted (the caller sets the status after): counted.
+    refresh_near_duplicates(proposal=proposal, counted=True)
     return _write_co_submitters(proposal, data)
 
 
@@ -382,23 +415,31 @@ def create_draft(
     data: ProposalData,
     creation_token: uuid.UUID | None = None,
     submit: bool = False,
+    at: datetime | None = None,
 ) -> Saved:
     """Create a proposal to ``call`` led by ``data.lead_organisation`` (one of the actor's
-    eligible organisations); submit it at once when ``submit``.
+    eligible organisations); submit it at once when ``submit``. The deadline is judged at
+    ``at``, when the request arrived (``judged_at``).
 
     A second post of the same form (same ``creation_token``, a double click) does not create a
     second proposal: it saves onto the first as an edit from version 1 would.
 
     Raises NotAllowed, DeadlinePassed, Incomplete (when submitting), StaleVersion.
-    Side effects: Proposal, its relations, Speaker and CoSubmitter rows; audit entry
+    Side effects: Proposal, its relations, Speaker, CoSubmitter and NearDuplicate rows; audit entry
     "proposals.create" (and "proposals.submit"); when submitted, the e-mails of ``save_proposal``.
     """
+    moment = judged_at(at)
     with transaction.atomic():
         if creation_token is not None:
             existing = _by_token(creation_token)
             if existing is not None:
                 return _save_locked(
-                    actor=actor, proposal=existing, expected_version=1, data=data, submit=submit
+                    actor=actor,
+                    proposal=existing,
+                    expected_version=1,
+                    data=data,
+                    submit=submit,
+                    moment=moment,
                 )
         if (
             not access.eligible_lead_organisations(actor, call)
@@ -406,7 +447,7 @@ def create_draft(
             .exists()
         ):
             raise NotAllowed
-        _check_open(call)
+        _check_open(call, moment)
         if submit:
             problems = submission_problems(call=call, data=data)
             if problems:
@@ -427,7 +468,12 @@ def create_draft(
             if existing is None:
                 raise
             return _save_locked(
-                actor=actor, proposal=existing, expected_version=1, data=data, submit=submit
+                actor=actor,
+                proposal=existing,
+                expected_version=1,
+                data=data,
+                submit=submit,
+                moment=moment,
             )
         _write(proposal, data)
         audit.record(
@@ -438,14 +484,20 @@ def create_draft(
             changes=_changes({}, _readable(proposal)),
         )
         if submit:
-            _submit(actor=actor, proposal=proposal, before=_readable(proposal), first=True)
+            _submit(
+                actor=actor,
+                proposal=proposal,
+                before=_readable(proposal),
+                first=True,
+                moment=moment,
+            )
             return Saved(proposal, True, True)
         return Saved(proposal, True, False)
 
 
 def _by_token(token: uuid.UUID) -> Proposal | None:
     return (
-        Proposal.objects.select_for_update(of=("self",))
+        Proposal.objects.select_for_update(of=("self",), no_key=True)
         .select_related("call", "lead_organisation")
         .filter(creation_token=token)
         .first()
@@ -459,23 +511,26 @@ def save_proposal(
     expected_version: int,
     data: ProposalData,
     submit: bool,
+    at: datetime | None = None,
 ) -> Saved:
     """Save an edit of ``proposal`` made from ``expected_version``; submit it when ``submit``.
+    The deadline is judged at ``at``, when the request arrived (``judged_at``).
 
     A submitted proposal stays submitted (a resubmission) and must stay complete. A post from
     an older version is refused (StaleVersion) unless it says exactly what is saved (a double
     click), in which case nothing changes. ``includes_pathfinder`` is recomputed.
 
     Raises NotAllowed, StaleVersion, DeadlinePassed, Incomplete.
-    Side effects: the Proposal row (version + 1) and its relations, Speaker and CoSubmitter
-    rows; audit entry "proposals.save", "proposals.submit" or "proposals.resubmit" with the
-    changed fields; when submitted: a confirmation e-mail to the contact with a copy of the
-    proposal, an invitation to each verified contact of every co-submitting organisation not
-    yet invited, and a reminder task three days later.
+    Side effects: the Proposal row (version + 1) and its relations, Speaker, CoSubmitter and
+    NearDuplicate rows; audit entry "proposals.save", "proposals.submit" or
+    "proposals.resubmit" with the changed fields; when submitted: a confirmation e-mail to
+    the contact with a copy of the proposal, an invitation to each verified contact of every
+    co-submitting organisation not yet invited, and a reminder task three days later.
     """
+    moment = judged_at(at)
     with transaction.atomic():
         locked = (
-            Proposal.objects.select_for_update(of=("self",))
+            Proposal.objects.select_for_update(of=("self",), no_key=True)
             .select_related("call", "lead_organisation")
             .get(pk=proposal.pk)
         )
@@ -485,6 +540,7 @@ def save_proposal(
             expected_version=expected_version,
             data=data,
             submit=submit,
+            moment=moment,
         )
     _refresh(proposal, result.proposal)
     return result
@@ -496,7 +552,13 @@ def _refresh(target: Proposal, source: Proposal) -> None:
 
 
 def _save_locked(
-    *, actor: User, proposal: Proposal, expected_version: int, data: ProposalData, submit: bool
+    *,
+    actor: User,
+    proposal: Proposal,
+    expected_version: int,
+    data: ProposalData,
+    submit: bool,
+    moment: datetime,
 ) -> Saved:
     if not access.can_edit(actor, proposal):
         raise NotAllowed
@@ -515,7 +577,7 @@ def _save_locked(
     target = Proposal.Status.SUBMITTED if (submit or submitted) else Proposal.Status.DRAFT
     if identical and proposal.status == target:
         return Saved(proposal, False, False)
-    _check_open(proposal.call)
+    _check_open(proposal.call, moment)
     if target == Proposal.Status.SUBMITTED:
         problems = submission_problems(call=proposal.call, data=data)
         if problems:
@@ -524,7 +586,7 @@ def _save_locked(
     proposal.version += 1
     _write(proposal, data)
     if target == Proposal.Status.SUBMITTED:
-        _submit(actor=actor, proposal=proposal, before=before, first=not submitted)
+        _submit(actor=actor, proposal=proposal, before=before, first=not submitted, moment=moment)
         return Saved(proposal, True, not submitted)
     proposal.status = Proposal.Status.DRAFT
     proposal.save(update_fields=["status"])
@@ -538,10 +600,13 @@ def _save_locked(
     return Saved(proposal, True, False)
 
 
-def _submit(*, actor: User, proposal: Proposal, before: dict, first: bool) -> None:
+def _submit(
+    *, actor: User, proposal: Proposal, before: dict, first: bool, moment: datetime
+) -> None:
+    """Submitted at ``moment``, the time the deadline was judged by (the request's arrival)."""
     now = timezone.now()
     proposal.status = Proposal.Status.SUBMITTED
-    proposal.submitted_at = now
+    proposal.submitted_at = moment
     proposal.withdrawn_at = None
     proposal.save(update_fields=["status", "submitted_at", "withdrawn_at"])
     invited = _invite_co_submitters(proposal=proposal, now=now)
@@ -561,16 +626,21 @@ def _submit(*, actor: User, proposal: Proposal, before: dict, first: bool) -> No
         transaction.on_commit(lambda: enqueue_reminders(at=now + REMINDER_AFTER))
 
 
-def withdraw(*, actor: User, proposal: Proposal, expected_version: int) -> Proposal:
+def withdraw(
+    *, actor: User, proposal: Proposal, expected_version: int, at: datetime | None = None
+) -> Proposal:
     """Withdraw ``proposal`` from the call (it can be submitted again before the deadline).
+    The deadline is judged at ``at``, when the request arrived (``judged_at``).
 
     Raises NotAllowed, StaleVersion, DeadlinePassed.
-    Side effects: status withdrawn, withdrawn_at, version + 1; audit entry "proposals.withdraw".
+    Side effects: status withdrawn, withdrawn_at, version + 1; its NearDuplicate rows removed;
+    audit entry "proposals.withdraw".
     A second withdrawal of a withdrawn proposal changes nothing.
     """
+    moment = judged_at(at)
     with transaction.atomic():
         locked = (
-            Proposal.objects.select_for_update(of=("self",))
+            Proposal.objects.select_for_update(of=("self",), no_key=True)
             .select_related("call", "lead_organisation")
             .get(pk=proposal.pk)
         )
@@ -581,12 +651,13 @@ def withdraw(*, actor: User, proposal: Proposal, expected_version: int) -> Propo
             return locked
         if locked.version != expected_version:
             raise StaleVersion(locked)
-        _check_open(locked.call)
+        _check_open(locked.call, moment)
         before = locked.status
         locked.status = Proposal.Status.WITHDRAWN
-        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_at = moment
         locked.version += 1
         locked.save(update_fields=["status", "withdrawn_at", "version", "updated_at"])
+        refresh_near_duplicates(proposal=locked)
         audit.record(
             actor=actor,
             action="proposals.withdraw",
@@ -610,13 +681,17 @@ def verified_contacts(organisation: Organisation):
 
 
 def _invite_co_submitters(*, proposal: Proposal, now: datetime) -> list[CoSubmitter]:
-    """Ask every verified contact of each co-submitting organisation not yet asked."""
+    """Ask every verified contact of each co-submitting organisation not yet asked; one with
+    no verified contact stays not asked (``invited_at`` empty) until it has one."""
     invited = []
     rows = proposal.co_submitters.filter(
         organisation__isnull=False, status=CoSubmitter.Status.PENDING, invited_at__isnull=True
     ).select_related("organisation")
     for co in rows:
-        for contact in verified_contacts(co.organisation):
+        contacts = list(verified_contacts(co.organisation))
+        if not contacts:
+            continue  # asked once it has one (``send_participation_reminders``)
+        for contact in contacts:
             _email(
                 to=contact,
                 prefix="proposals/email/invitation",
@@ -630,14 +705,18 @@ def _invite_co_submitters(*, proposal: Proposal, now: datetime) -> list[CoSubmit
     return invited
 
 
-def decide_participation(*, actor: User, co_submitter: CoSubmitter, confirm: bool) -> CoSubmitter:
+def decide_participation(
+    *, actor: User, co_submitter: CoSubmitter, confirm: bool, at: datetime | None = None
+) -> CoSubmitter:
     """A verified contact of the co-submitting organisation confirms or declines taking part.
 
-    A decision can be changed while the proposal is submitted and the call open.
+    A decision can be changed while the proposal is submitted and the call open (judged at
+    ``at``, when the request arrived: ``judged_at``).
     Raises NotAllowed, NotWaiting, DeadlinePassed.
     Side effects: the CoSubmitter's status, decided_at, decided_by; audit entry
     "proposals.participation"; an e-mail to the proposal's contact.
     """
+    moment = judged_at(at)
     with transaction.atomic():
         co = (
             CoSubmitter.objects.select_for_update(of=("self",))
@@ -655,11 +734,11 @@ def decide_participation(*, actor: User, co_submitter: CoSubmitter, confirm: boo
             CoSubmitter.Status.DECLINED,
         ):
             raise NotWaiting
-        _check_open(co.proposal.call)
+        _check_open(co.proposal.call, moment)
         new_status = CoSubmitter.Status.CONFIRMED if confirm else CoSubmitter.Status.DECLINED
         before = co.status
         co.status = new_status
-        co.decided_at = timezone.now()
+        co.decided_at = moment
         co.decided_by = actor
         co.save(update_fields=["status", "decided_at", "decided_by"])
         audit.record(
@@ -688,9 +767,12 @@ def send_participation_reminders(*, now: datetime | None = None) -> int:
     invitation, once. Returns how many organisations were reminded.
 
     Side effects: one e-mail per verified contact of each such organisation; CoSubmitter
-    ``reminded_at``; one audit entry "proposals.reminders" when any were sent.
+    ``reminded_at``; one audit entry "proposals.reminders" when any were sent. First, the
+    organisations never asked because they had no verified contact, and that have one now,
+    are asked (``ask_late_co_submitters``).
     """
     now = now or timezone.now()
+    ask_late_co_submitters(now=now)
     with transaction.atomic():
         due = (
             CoSubmitter.objects.select_for_update(of=("self",))
@@ -726,6 +808,110 @@ def send_participation_reminders(*, now: datetime | None = None) -> int:
                 changes={"co_submitters": [str(co.pk) for co in reminded]},
             )
     return len(reminded)
+
+
+def ask_late_co_submitters(*, now: datetime | None = None) -> int:
+    """Ask the co-submitting organisations of submitted proposals, to calls still open, that
+    were never asked because they had no verified contact and now have one (a contact the
+    secretariat invited signed up and was verified). Returns how many were asked.
+
+    Side effects: the invitation e-mail to each of their verified contacts; CoSubmitter
+    ``invited_at``; one audit entry "proposals.late_invitations" when any were asked; the
+    reminder three days later (``enqueue_reminders``) on commit.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = set(
+            CoSubmitter.objects.filter(
+                proposal__status=Proposal.Status.SUBMITTED,
+                status=CoSubmitter.Status.PENDING,
+                organisation__isnull=False,
+                invited_at__isnull=True,
+                organisation__affiliations__status=Affiliation.Status.VERIFIED,
+                organisation__affiliations__user__is_active=True,
+            ).values_list("proposal_id", flat=True)
+        )
+        waiting = (
+            Proposal.objects.select_for_update(of=("self",), no_key=True)
+            .filter(pk__in=ids)
+            .select_related("call", "lead_organisation")
+            .order_by("pk")
+        )
+        asked = []
+        for proposal in waiting:
+            if proposal.call.is_open_at(now):
+                asked += _invite_co_submitters(proposal=proposal, now=now)
+        if asked:
+            audit.record(
+                actor=None,
+                action="proposals.late_invitations",
+                summary=f"{len(asked)} co-submitting organisation(s) asked once they had a contact",
+                changes={"co_submitters": [str(co.pk) for co in asked]},
+            )
+            transaction.on_commit(lambda: enqueue_reminders(at=now + REMINDER_AFTER))
+    return len(asked)
+
+
+def invite_contact(*, actor: User, co_submitter: CoSubmitter, email: str) -> CoSubmitter:
+    """The secretariat invites ``email`` to sign up and become the contact of a co-submitting
+    organisation that has no verified contact, so that someone can confirm its part.
+
+    Once that person states their affiliation and it is verified, the organisation is asked
+    like the others (``ask_late_co_submitters``, run with the reminders). Inviting the same
+    address again (a double submit) changes nothing.
+
+    Raises NotAllowed (not the secretariat), NotWaiting (not an organisation of the directory
+    still to answer).
+    Side effects: CoSubmitter ``contact_invited_email`` and ``contact_invited_at``; audit entry
+    "proposals.contact_invited"; one e-mail to ``email`` with a link to sign up and to state
+    the affiliation.
+    """
+    email = email.strip()
+    if not getattr(actor, "is_secretariat", False):
+        raise NotAllowed
+    with transaction.atomic():
+        co = (
+            CoSubmitter.objects.select_for_update(of=("self",))
+            .select_related("proposal", "proposal__call", "proposal__lead_organisation")
+            .select_related("organisation")
+            .get(pk=co_submitter.pk)
+        )
+        if not co.organisation_id or co.status != CoSubmitter.Status.PENDING:
+            raise NotWaiting
+        if co.contact_invited_email.casefold() == email.casefold():
+            return co
+        before = co.contact_invited_email
+        co.contact_invited_email = email
+        co.contact_invited_at = timezone.now()
+        co.save(update_fields=["contact_invited_email", "contact_invited_at"])
+        audit.record(
+            actor=actor,
+            action="proposals.contact_invited",
+            subject=co.proposal,
+            summary=f"{email} invited to be the contact of {co.organisation.name}",
+            changes={f"contact_invited:{co.organisation}": [before, email]},
+        )
+        _email(
+            to=email,
+            prefix="proposals/email/contact_invitation",
+            proposal=co.proposal,
+            kind="proposals.contact_invitation",
+            extra={
+                "co_submitter": co,
+                "signup_url": _absolute(reverse("account_signup")),
+                "affiliations_url": _absolute(reverse("accounts:affiliations")),
+            },
+            fallback_language=language_of(co.proposal.created_by),
+        )
+    co_submitter.contact_invited_email = co.contact_invited_email
+    co_submitter.contact_invited_at = co.contact_invited_at
+    return co
+
+
+def ask_once_a_contact_is_verified(affiliation: Affiliation) -> int:
+    """Registered with accounts: an organisation that waited for a contact is asked as soon
+    as one is verified, not at the next run of the reminders (``ask_late_co_submitters``)."""
+    return ask_late_co_submitters()
 
 
 def enqueue_reminders(*, at: datetime) -> bool:
@@ -817,3 +1003,80 @@ def move_to_merged_organisation(source: Organisation, target: Organisation) -> N
         else:
             co.organisation = target
             co.save(update_fields=["organisation"])
+
+
+# --- Near duplicates ------------------------------------------------------------------------
+
+
+def _one_rewrite_of_pairs_at_a_time(*, call_id: int) -> None:
+    """Two submissions at once would delete and insert each other's pairs in opposite orders,
+    a deadlock on PostgreSQL (SQLite already writes one transaction at a time). The lock lasts
+    until the transaction ends. Proposals are locked ``no_key``, so the pairs' foreign keys to
+    another proposal being saved at that moment never wait for it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [NEAR_DUPLICATES_LOCK, call_id])
+
+
+def refresh_near_duplicates(*, proposal: Proposal, counted: bool | None = None) -> int:
+    """Work out again the near duplicates of ``proposal`` (as saved) against the other
+    proposals of its call that are not withdrawn: one pass over the call, linear in its size.
+    ``counted`` says whether the proposal itself takes part (by default: unless withdrawn).
+    Runs inside the caller's transaction; returns the number of pairs kept.
+
+    Side effects: the proposal's NearDuplicate rows replaced (none when it is withdrawn). No
+    audit entry: the pairs are worked out from what is audited.
+    """
+    if counted is None:
+        counted = proposal.status != Proposal.Status.WITHDRAWN
+    _one_rewrite_of_pairs_at_a_time(call_id=proposal.call_id)
+    NearDuplicate.objects.filter(a=proposal).delete()
+    NearDuplicate.objects.filter(b=proposal).delete()
+    if not counted:
+        return 0
+    others = (
+        Proposal.objects.filter(call_id=proposal.call_id)
+        .exclude(pk=proposal.pk)
+        .exclude(status=Proposal.Status.WITHDRAWN)
+        .values_list("pk", "title", "description")
+    )
+    found = duplicates.matches((proposal.pk, proposal.title, proposal.description), others)
+    NearDuplicate.objects.bulk_create(
+        [
+            NearDuplicate(
+                call_id=proposal.call_id,
+                a_id=min(proposal.pk, other),
+                b_id=max(proposal.pk, other),
+                similarity=score,
+            )
+            for other, score in found
+        ],
+        ignore_conflicts=True,  # the same pair stored meanwhile by the other's change
+    )
+    return len(found)
+
+
+def fill_near_duplicates(*, call: Call) -> int:
+    """Work out again every near-duplicate pair of ``call`` (for data written before the
+    pairs were kept, or after a change of the rules in ``duplicates``); returns their number.
+
+    Side effects: the call's NearDuplicate rows replaced, in one transaction.
+    """
+    rows = (
+        Proposal.objects.filter(call=call)
+        .exclude(status=Proposal.Status.WITHDRAWN)
+        .order_by("pk")
+        .values_list("pk", "title", "description")
+    )
+    found = duplicates.near_duplicates(rows)
+    pairs = {
+        (pk, other): score for pk, others in found.items() for other, score in others if pk < other
+    }
+    with transaction.atomic():
+        _one_rewrite_of_pairs_at_a_time(call_id=call.pk)
+        NearDuplicate.objects.filter(call=call).delete()
+        NearDuplicate.objects.bulk_create(
+            NearDuplicate(call=call, a_id=a, b_id=b, similarity=score)
+            for (a, b), score in pairs.items()
+        )
+    return len(pairs)

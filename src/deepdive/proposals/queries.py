@@ -27,8 +27,7 @@ from deepdive.core.audit import history
 from deepdive.outbox.models import OutboxMessage
 from deepdive.series.models import Call
 
-from . import duplicates
-from .models import CoSubmitter, Proposal, Speaker
+from .models import CoSubmitter, NearDuplicate, Proposal, Speaker
 
 HISTORY_LIMIT = 200
 
@@ -128,31 +127,28 @@ def call_counts(call: Call) -> dict[str, int]:
     )
 
 
-def _near_duplicates_and_titles(call: Call) -> tuple[dict, dict[int, str]]:
-    rows = list(
-        Proposal.objects.filter(call=call)
-        .exclude(status=Proposal.Status.WITHDRAWN)
-        .order_by("pk")
-        .values_list("pk", "title", "description")
-    )
-    return duplicates.near_duplicates(rows), {pk: title for pk, title, _d in rows}
-
-
-def near_duplicates(call: Call) -> dict[int, list[tuple[int, float]]]:
-    """{proposal id: [(other id, score), ...]} among the call's proposals that are not
-    withdrawn; see ``duplicates`` for what counts as near."""
-    return _near_duplicates_and_titles(call)[0]
-
-
 def near_duplicates_of(call: Call, proposals: list[Proposal]) -> list[Proposal]:
     """Give each of ``proposals`` (of ``call``) a ``near_duplicates`` list of
-    {"id", "title", "score"}, the most alike first (one query for the whole call)."""
-    found, titles = _near_duplicates_and_titles(call)
+    {"id", "title", "score"}, the most alike first: the pairs kept when the proposals were
+    saved (``NearDuplicate``; see ``duplicates`` for what counts as near), read in one query
+    whatever the size of the call."""
+    ids = [proposal.pk for proposal in proposals]
+    found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    if ids:
+        pairs = (
+            NearDuplicate.objects.filter(call=call)
+            .filter(Q(a__in=ids) | Q(b__in=ids))
+            .values_list("a_id", "a__title", "b_id", "b__title", "similarity")
+        )
+        for a, a_title, b, b_title, score in pairs:
+            if a in found:
+                found[a].append({"id": b, "title": b_title, "score": score})
+            if b in found:
+                found[b].append({"id": a, "title": a_title, "score": score})
     for proposal in proposals:
-        proposal.near_duplicates = [
-            {"id": other, "title": titles.get(other, ""), "score": score}
-            for other, score in found.get(proposal.pk, [])
-        ]
+        proposal.near_duplicates = sorted(
+            found[proposal.pk], key=lambda other: (-other["score"], str(other["id"]))
+        )
     return proposals
 
 
@@ -246,3 +242,20 @@ def proposal_page(proposal: Proposal) -> dict[str, Any]:
         "history": readable_history(proposal),
         "near_duplicates": proposal.near_duplicates,
     }
+
+
+def co_submitters_without_contact(proposal: Proposal) -> list[CoSubmitter]:
+    """The co-submitting organisations of the directory still to answer that have no verified
+    (active) contact: nobody can confirm their part."""
+    from deepdive.directory.models import Affiliation
+
+    contact = Affiliation.objects.filter(
+        organisation=OuterRef("organisation"),
+        status=Affiliation.Status.VERIFIED,
+        user__is_active=True,
+    )
+    return list(
+        proposal.co_submitters.filter(organisation__isnull=False, status=CoSubmitter.Status.PENDING)
+        .exclude(Exists(contact))
+        .select_related("organisation")
+    )

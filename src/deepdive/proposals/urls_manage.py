@@ -16,4 +16,9 @@ urlpatterns = [
         name="manage_export",
     ),
     path("manage/proposals/<int:pk>/", secretariat.manage_detail, name="manage_detail"),
+    path(
+        "manage/co-submitters/<int:pk>/invite-contact/",
+        secretariat.invite_contact,
+        name="invite_contact",
+    ),
 ]

@@ -3,6 +3,10 @@
 - Proposals: the call's *submitted* proposals, as ``"p<pk>"``.
 - Reviewers: the call's *active* pool members, as ``"r<pk>"``, with their ``min_load`` and their
   ``max_load`` (the round's ``default_max_load`` when theirs is empty).
+- Fixed: the pairs whose review is submitted or a draft with something in it
+  (``kept_reviews``): a new run never discards them, even when a conflict was declared since
+  (the review stays and counts). A reviewer's ``max_load`` is raised to their kept reviews
+  when lower, so what is done never makes the run infeasible.
 - Conflicts: ``access.conflict_pairs(call)`` (affiliation to the lead or a co-submitting
   organisation, or a declared conflict not lifted). Organisations are not passed: the pairs
   already say everything.
@@ -37,7 +41,7 @@ from deepdive.proposals.models import Proposal
 from deepdive.series.models import Call
 
 from . import access
-from .models import Reviewer, ReviewRound
+from .models import Review, Reviewer, ReviewRound
 
 THEME_WEIGHT = 2.0
 SECTOR_WEIGHT = 1.5
@@ -68,6 +72,7 @@ class ProblemMaps:
     reviewers: dict[str, Reviewer] = field(default_factory=dict)  # "r3" -> Reviewer
     round: ReviewRound | None = None
     max_loads: dict[int, int] = field(default_factory=dict)  # reviewer pk -> max load
+    kept: dict[tuple[int, int], Review] = field(default_factory=dict)  # (reviewer, proposal)
 
     def proposal_pk(self, key: str) -> int:
         return self.proposals[key].pk
@@ -101,6 +106,15 @@ def active_reviewers(call: Call):
         .prefetch_related("themes", "sectors")
         .order_by("pk")
     )
+
+
+def kept_reviews(call: Call) -> dict[tuple[int, int], Review]:
+    """{(reviewer pk, proposal pk): review} of the reviews no new run may discard: submitted,
+    or drafts with something in them, on the call's submitted proposals."""
+    reviews = Review.objects.filter(
+        proposal__call=call, proposal__status=Proposal.Status.SUBMITTED
+    ).select_related("reviewer", "reviewer__user", "proposal")
+    return {(r.reviewer_id, r.proposal_id): r for r in reviews if r.has_content}
 
 
 @dataclass(frozen=True)
@@ -155,7 +169,17 @@ def build_problem(
     round_ = review_round(call)
     proposals = list(submitted_proposals(call))
     reviewers = list(active_reviewers(call))
-    maps = ProblemMaps(round=round_)
+    proposal_pks = {p.pk for p in proposals}
+    reviewer_pks = {r.pk for r in reviewers}
+    kept = {
+        pair: review
+        for pair, review in kept_reviews(call).items()
+        if pair[0] in reviewer_pks and pair[1] in proposal_pks
+    }
+    kept_load: dict[int, int] = {}
+    for reviewer_pk, _proposal_pk in kept:
+        kept_load[reviewer_pk] = kept_load.get(reviewer_pk, 0) + 1
+    maps = ProblemMaps(round=round_, kept=kept)
 
     proposal_profiles: dict[str, _Expertise] = {}
     proposal_items: list[ProposalItem] = []
@@ -170,7 +194,7 @@ def build_problem(
     for reviewer in reviewers:
         key = reviewer_key(reviewer.pk)
         maps.reviewers[key] = reviewer
-        highest = max_load_of(reviewer, round_)
+        highest = max(max_load_of(reviewer, round_), kept_load.get(reviewer.pk, 0))
         maps.max_loads[reviewer.pk] = highest
         reviewer_items.append(
             ReviewerItem(id=key, min_load=min(reviewer.min_load, highest), max_load=highest)
@@ -178,8 +202,6 @@ def build_problem(
         profile = _reviewer_profile(reviewer)
         matrix[key] = {pkey: affinity(profile, pp) for pkey, pp in proposal_profiles.items()}
 
-    proposal_pks = {p.pk for p in proposals}
-    reviewer_pks = {r.pk for r in reviewers}
     conflicts = {
         (reviewer_key(r), proposal_key(p))
         for r, p in access.conflict_pairs(call)
@@ -193,5 +215,6 @@ def build_problem(
         affinity=matrix,
         objective=objective,
         time_limit_seconds=time_limit_seconds,
+        fixed={(reviewer_key(r), proposal_key(p)) for r, p in kept},
     )
     return problem, maps

@@ -10,7 +10,7 @@ from django import forms
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
-from deepdive.core.widgets import FastSelectMultiple
+from deepdive.core.widgets import Checklist
 
 from .models import ReviewRound
 
@@ -36,7 +36,7 @@ class ChangeReviewersForm(forms.Form):
         label=_("Reviewers"),
         coerce=int,
         required=False,
-        widget=FastSelectMultiple,
+        widget=Checklist,
     )
 
     def __init__(self, *args, proposal, pool, conflicts, affinity, k: int, **kwargs):
@@ -57,10 +57,7 @@ class ChangeReviewersForm(forms.Form):
         field = self.fields["reviewers"]
         field.choices = choices
         field.label = _("Reviewers of “%(title)s”") % {"title": proposal}
-        field.help_text = _("Choose %(k)s. Hold Ctrl (Cmd on a Mac) to choose more than one.") % {
-            "k": k
-        }
-        field.widget.attrs["size"] = min(max(len(choices), 2), 8)
+        field.help_text = _("Choose %(k)s.") % {"k": k}
 
     def add_refusal(self, messages: list[str]) -> None:
         for message in messages:

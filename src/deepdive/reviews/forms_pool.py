@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from deepdive.core.timezones import zone_choices
+from deepdive.core.forms import ZoneField
 from deepdive.reference.models import Sector, Theme
 from deepdive.reference.regions import IloRegion
 from deepdive.series.forms import LocalDateTimeField, clean_local_window
@@ -33,9 +33,8 @@ class RoundForm(forms.Form):
         initial=8,
         help_text=_("The most proposals a reviewer gets unless their own maximum is set."),
     )
-    timezone = forms.ChoiceField(
+    timezone = ZoneField(
         label=_("time zone of the review window"),
-        choices=zone_choices,
         initial="Europe/Zurich",
         help_text=_("The opening and closing below are given in this zone."),
     )

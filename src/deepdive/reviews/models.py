@@ -247,3 +247,14 @@ class Review(models.Model):
     @property
     def total(self) -> int | None:
         return sum(self.scores.values()) if self.scores else None
+
+    @property
+    def has_content(self) -> bool:
+        """Submitted, or a draft with something in it: a new assignment run keeps it."""
+        return self.status == self.Status.SUBMITTED or bool(
+            self.scores
+            or any(str(text).strip() for text in (self.comments or {}).values())
+            or self.overall_comment.strip()
+            or self.recommendation
+            or self.confidence
+        )

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from deepdive.proposals.models import Proposal
 from deepdive.series.models import Call
 
 from . import access
-from .assignment_input import max_load_of, review_round
+from .assignment_input import kept_reviews, max_load_of, review_round
 from .models import Assignment, AssignmentRun, Review, Reviewer, ReviewRound
 
 LATE_WITHIN = timedelta(days=3)
@@ -76,6 +77,7 @@ class ReviewerCell:
     affinity: float
     conflict: bool = False
     inactive: bool = False
+    kept: str = ""  # "submitted" or "draft": their review is kept, so they stay
 
 
 @dataclass
@@ -103,6 +105,80 @@ class LoadRow:
     @property
     def under(self) -> bool:
         return self.load < self.min_load
+
+
+@dataclass
+class Leaving:
+    """An existing assignment the run would end, and what would go with it."""
+
+    reviewer: Reviewer
+    lost: str
+    refused: bool = False  # a review that must be kept: saving is refused
+
+
+@dataclass
+class ChangeRow:
+    """One proposal whose saved reviewers the run would change."""
+
+    proposal: Proposal
+    leaving: list[Leaving] = field(default_factory=list)
+    joining: list[Reviewer] = field(default_factory=list)
+
+
+def _lost(review: Review | None) -> tuple[str, bool]:
+    if review is None:
+        return str(_("nothing: the review was not started")), False
+    if review.status == Review.Status.SUBMITTED:
+        return str(_("a submitted review: it must be kept, so saving is refused")), True
+    if review.has_content:
+        return str(_("a draft review with content: it must be kept, so saving is refused")), True
+    return str(_("nothing: an empty draft, deleted")), False
+
+
+def changes_of(run: AssignmentRun, pool: dict[int, Reviewer]) -> dict:
+    """What saving a proposed run would change in the call's saved assignment: per proposal,
+    the reviewers leaving (with what would be lost) and joining; the reviews kept."""
+    call = run.call
+    existing: dict[int, set[int]] = defaultdict(set)
+    for reviewer_id, proposal_id in Assignment.objects.filter(
+        proposal__call=call,
+        status=Assignment.Status.ACTIVE,
+        proposal__status=Proposal.Status.SUBMITTED,
+    ).values_list("reviewer_id", "proposal_id"):
+        existing[proposal_id].add(reviewer_id)
+    reviews = {
+        (r.reviewer_id, r.proposal_id): r for r in Review.objects.filter(proposal__call=call)
+    }
+    wanted = {int(p): {int(r) for r in rs} for p, rs in run.current.items()}
+    proposals = Proposal.objects.in_bulk(set(existing) | set(wanted))
+    rows = []
+    for pid in set(existing) | set(wanted):
+        proposal = proposals.get(pid)
+        if proposal is None or proposal.status != Proposal.Status.SUBMITTED:
+            continue
+        before, after = existing.get(pid, set()), wanted.get(pid, set())
+        if not before or before == after:
+            continue
+        row = ChangeRow(proposal=proposal)
+        for rid in sorted(before - after, key=lambda i: str(pool.get(i, i)).casefold()):
+            lost, refused = _lost(reviews.get((rid, pid)))
+            row.leaving.append(Leaving(reviewer=pool.get(rid), lost=lost, refused=refused))
+        row.joining = sorted(
+            (pool[rid] for rid in after - before if rid in pool), key=lambda r: str(r).casefold()
+        )
+        rows.append(row)
+    rows.sort(key=lambda row: (str(row.proposal).casefold(), row.proposal.pk))
+    kept = kept_reviews(call)
+    kept_here = {
+        pair: review for pair, review in kept.items() if pair[0] in wanted.get(pair[1], ())
+    }
+    return {
+        "changes": rows,
+        "has_saved": bool(existing),
+        "kept_count": sum(1 for r in kept_here.values() if r.status == Review.Status.SUBMITTED),
+        "kept_drafts": sum(1 for r in kept_here.values() if r.status != Review.Status.SUBMITTED),
+        "kept": kept,
+    }
 
 
 _ID = re.compile(r"\b([pr])(\d+)\b")
@@ -137,6 +213,12 @@ def run_page(run: AssignmentRun) -> dict:
         access.conflict_pairs(call) if run.status == AssignmentRun.Status.PROPOSED else set()
     )
     uncovered = result.get("uncovered", {})
+    preview = (
+        changes_of(run, pool)
+        if run.status == AssignmentRun.Status.PROPOSED
+        else {"changes": [], "has_saved": False, "kept_count": 0, "kept_drafts": 0, "kept": {}}
+    )
+    kept = preview["kept"]
 
     rows = []
     for pid in proposal_ids:
@@ -148,12 +230,14 @@ def run_page(run: AssignmentRun) -> dict:
         cells = []
         for rid in chosen:
             reviewer = pool.get(int(rid))
+            review = kept.get((int(rid), pid))
             cells.append(
                 ReviewerCell(
                     reviewer=reviewer,
                     reviewer_id=int(rid),
                     affinity=float(affinity.get(key, {}).get(str(rid), 0.0)),
                     conflict=(int(rid), pid) in conflicts,
+                    kept=review.status if review is not None else "",
                     inactive=run.status == AssignmentRun.Status.PROPOSED
                     and (reviewer is None or reviewer.status != Reviewer.Status.ACTIVE),
                 )
@@ -199,7 +283,13 @@ def run_page(run: AssignmentRun) -> dict:
         (row.proposal, cell)
         for row in rows
         for cell in row.reviewers
-        if cell.conflict or cell.inactive
+        if (cell.conflict and not cell.kept) or cell.inactive
+    ]
+    kept_in_conflict = [
+        (row.proposal, cell)
+        for row in rows
+        for cell in row.reviewers
+        if cell.conflict and cell.kept
     ]
     totals = [row.total for row in rows if not row.withdrawn]
     return {
@@ -223,6 +313,12 @@ def run_page(run: AssignmentRun) -> dict:
             key=lambda r: str(r).casefold(),
         ),
         "conflicts": conflicts,
+        "changes": preview["changes"],
+        "has_saved": preview["has_saved"],
+        "kept_count": preview["kept_count"],
+        "kept_drafts": preview["kept_drafts"],
+        "kept_in_conflict": kept_in_conflict,
+        "refused": [leave for row in preview["changes"] for leave in row.leaving if leave.refused],
         "reviewers_per_proposal": int(
             result.get("reviewers_per_proposal", round_.reviewers_per_proposal)
         ),
@@ -230,6 +326,26 @@ def run_page(run: AssignmentRun) -> dict:
 
 
 # --- Progress ---------------------------------------------------------------------------------
+
+
+def outstanding_reviews(call: Call) -> int:
+    """Reviews still expected in the call: active assignments of active reviewers on submitted
+    proposals without a submitted review (what the progress board counts as not done)."""
+    submitted = Review.objects.filter(
+        reviewer=OuterRef("reviewer"),
+        proposal=OuterRef("proposal"),
+        status=Review.Status.SUBMITTED,
+    )
+    return (
+        Assignment.objects.filter(
+            proposal__call=call,
+            status=Assignment.Status.ACTIVE,
+            reviewer__status=Reviewer.Status.ACTIVE,
+            proposal__status=Proposal.Status.SUBMITTED,
+        )
+        .exclude(Exists(submitted))
+        .count()
+    )
 
 
 @dataclass

@@ -140,7 +140,8 @@ def update_rules(
 
 def solve_input(data: dict[str, Any]) -> tuple[Any, Any, dict[str, Any]]:
     """Run the ``select`` optimiser on ``data``: (problem, result, the result as a run stores
-    it, with each proposal's explanation details for the run page)."""
+    it, with each proposal's explanation details for the run page: its code, figures and the
+    reason as data, which ``explain.py`` words in the reader's language)."""
     problem = parse(data)
     result = solve(problem)
     out = to_json(result)
@@ -151,6 +152,7 @@ def solve_input(data: dict[str, Any]) -> tuple[Any, Any, dict[str, Any]]:
             "forced_in_loss": e.forced_in_loss,
             "forced_in_exact": e.forced_in_exact,
             "forced_in_extra_shortfall": e.forced_in_extra_shortfall,
+            "reason": e.reason,
         }
         for pid, e in result.explanations.items()
     }

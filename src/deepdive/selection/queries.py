@@ -5,19 +5,24 @@ proposal is out) and the comparison of two runs."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from deepdive.directory.models import Organisation
 from deepdive.optimize.select import SelectProblem, parse
 from deepdive.proposals.models import Proposal
 from deepdive.reference.models import Country, PartnerType, Sector, Theme
 from deepdive.reference.regions import IloRegion
+from deepdive.reviews.queries_assignment import outstanding_reviews
 from deepdive.reviews.queries_reviewing import calibrated_scores
 from deepdive.series.models import Call
 
 from .evaluation import contributions, evaluate
+from .explain import Wording, negative_gain
 from .models import SelectionRun
 from .optimiser_input import CRITERIA_COUNT, call_outcomes, pk_of, proposal_id
 
@@ -119,6 +124,12 @@ def proposals_for_rules(call: Call) -> list[ProposalRow]:
     return rows
 
 
+def reviews_not_submitted(call: Call) -> int:
+    """How many assigned reviews of the call are not submitted yet: confirming a run before
+    they are in decides on incomplete scores (the page warns, the secretariat may go on)."""
+    return outstanding_reviews(call)
+
+
 def runs_of(call: Call):
     return SelectionRun.objects.filter(call=call).select_related("created_by")
 
@@ -192,6 +203,7 @@ class Report:
     conflicts: list[str]
     conflict_reason: str
     rules: list[tuple[str, str]] = field(default_factory=list)
+    gain_note: str = ""  # why the chosen series is worth less than the top by score
 
     @property
     def objective_gain(self) -> float | None:
@@ -357,6 +369,43 @@ def rules_summary(labels: Labels, rules: dict[str, Any], facts: dict | None = No
     return out
 
 
+def _organisation_names(details: dict) -> Callable[[str], str]:
+    """An organisation's optimiser id ("o7") to its name, for the organisations the reasons
+    name."""
+    keys = {
+        item.get("key", "")
+        for detail in details.values()
+        for item in (detail.get("reason") or {}).get("breaks", [])
+        if item.get("rule") == "max_per_organisation"
+    }
+    pks = {pk for key in keys if (pk := pk_of(key)) is not None}
+    names = {f"o{o.pk}": str(o) for o in Organisation.objects.filter(pk__in=pks)}
+    return lambda key: names.get(key, _("an organisation"))
+
+
+def _explanation(wording: Wording, detail: dict, code: str) -> str:
+    """The reason of one proposal, worded for the reader (codes named, figures rounded); runs
+    stored before the reasons were kept as data get the reason's kind alone."""
+    reason = detail.get("reason")
+    if reason is None:
+        return reason_for(code)
+    if detail.get("selected"):
+        return wording.selected(code, reason)
+    return wording.left_out(code, reason, rule_label) or reason_for(code)
+
+
+def _conflict_detail(sentence: str) -> str:
+    """The optimiser's sentence on contradicting rules, with the rules' names for their codes;
+    it is in English, so readers in another language get the names of the rules alone."""
+    if not (get_language() or "en").startswith("en"):
+        return ""
+    return re.sub(
+        r"\b(" + "|".join(RULE_LABELS) + r")\b",
+        lambda m: f"“{rule_label(m.group(1))}”",
+        sentence,
+    )
+
+
 def run_report(run: SelectionRun) -> Report:
     labels = Labels(run.call)
     problem = parse(run.input)
@@ -365,6 +414,7 @@ def run_report(run: SelectionRun) -> Report:
     selected = list(result.get("selected", []))
     details = result.get("details", {})
     sentences = result.get("explanations", {})
+    wording = Wording(labels, title, _organisation_names(details))
     top_ids = list(run.top_n.get("ids", []))
     adds = contributions(problem, selected)
     included = set(problem.rules.include)
@@ -379,7 +429,11 @@ def run_report(run: SelectionRun) -> Report:
             score=by_id[pid].score,
             value=problem.value(by_id[pid]),
             adds=_adds(labels, adds[pid]),
-            explanation=readable(sentences.get(pid, "")),
+            explanation=_explanation(
+                wording,
+                {"selected": True, **details.get(pid, {})},
+                details.get(pid, {}).get("code", "selected"),
+            ),
             locked_in=pid in included,
         )
         for pid in sorted(selected, key=lambda i: -by_id[i].score)
@@ -390,10 +444,9 @@ def run_report(run: SelectionRun) -> Report:
             continue
         detail = details.get(p.id, {})
         sentence = sentences.get(p.id, "")
+        named = (detail.get("reason") or {}).get("dropped") or re.findall(r"\bp\d+\b", sentence)
         beaten = [
-            title(other)
-            for other in dict.fromkeys(re.findall(r"\bp\d+\b", sentence))
-            if other != p.id and other in selected
+            title(other) for other in dict.fromkeys(named) if other != p.id and other in selected
         ]
         left_out.append(
             LeftOut(
@@ -404,7 +457,7 @@ def run_report(run: SelectionRun) -> Report:
                 score=p.score,
                 code=detail.get("code", ""),
                 reason=reason_for(detail.get("code", "")),
-                explanation=readable(sentence),
+                explanation=_explanation(wording, detail, detail.get("code", "")),
                 beaten_by=beaten,
                 forced_in_loss=detail.get("forced_in_loss"),
                 forced_in_exact=detail.get("forced_in_exact", True),
@@ -430,10 +483,15 @@ def run_report(run: SelectionRun) -> Report:
         short=[(labels.quota(s["quota"]), s["missing"]) for s in result.get("short", [])],
         top_short=[(labels.quota(s["quota"]), s["missing"]) for s in top_eval["short"]],
         conflicts=[rule_label(name) for name in result.get("conflicts", []) or []],
-        conflict_reason=readable(result.get("reason", "") or "")
+        conflict_reason=_conflict_detail(readable(result.get("reason", "") or ""))
         if result.get("conflicts") is not None
         else "",
         rules=rules_summary(labels, run.rules, facts),
+        gain_note=negative_gain(
+            None if run.objective is None else run.objective - (top_eval.get("objective") or 0.0),
+            chosen_eval.get("shortfall") or 0,
+            top_eval.get("shortfall") or 0,
+        ),
     )
 
 

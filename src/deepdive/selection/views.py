@@ -87,6 +87,9 @@ def run(request, pk: int):
             "report": queries.run_report(selection_run),
             **context,
             "confirm_form": None if context["decisions"] else ConfirmForm(),
+            "reviews_not_submitted": 0
+            if context["decisions"]
+            else queries.reviews_not_submitted(call),
             "batch_key": batch_key(batch) if batch else None,
             "changes": _changes(selection_run),
         },

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from deepdive.core.timezones import zone_choices
+from deepdive.core.forms import ZoneField
 from deepdive.directory.interfaces.forms import LogoField
 from deepdive.reference.models import Outcome, Sector, Theme
 
@@ -97,9 +97,8 @@ class CallTimesMixin(forms.Form):
     occurrence; closing must come after opening, compared as instants.
     """
 
-    timezone = forms.ChoiceField(
+    timezone = ZoneField(
         label=_("time zone of the call"),
-        choices=zone_choices,
         initial="Europe/Zurich",
         help_text=_("The opening and closing times are given in this zone."),
     )

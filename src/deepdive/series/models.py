@@ -3,10 +3,11 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from deepdive.reference.models import ActionGroup, Outcome, Sector, Theme
+
+from .texts import LocalText, LocalTexts, first_language, local_text
 
 colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as # and six hex digits."))
 
@@ -27,7 +28,9 @@ class Translated(models.Model):
     """Texts written by the secretariat in each of the series' languages.
 
     The main fields hold the text in the series' first language; ``texts`` holds the others as
-    {"fr": {"title": "...", "description": "..."}}. ``text("title")`` gives the reader's.
+    {"fr": {"title": "...", "description": "..."}}. ``text("title")`` gives the reader's (else
+    the English, else the main one); ``localized["title"]`` the same as a ``LocalText``, which
+    marks a fallback (``texts.py``).
     """
 
     texts = models.JSONField(_("texts in other languages"), default=dict, blank=True)
@@ -35,10 +38,19 @@ class Translated(models.Model):
     class Meta:
         abstract = True
 
+    def main_language(self) -> str:
+        """The language of the main fields: the series' first."""
+        raise NotImplementedError
+
     def text(self, field: str, language: str | None = None) -> str:
-        language = (language or get_language() or "en").split("-")[0]
-        translated = (self.texts or {}).get(language, {}).get(field, "")
-        return translated or getattr(self, field)
+        return str(self.local_text(field, language))
+
+    def local_text(self, field: str, language: str | None = None) -> LocalText:
+        return local_text(self, field, main_language=self.main_language(), language=language)
+
+    @property
+    def localized(self) -> LocalTexts:
+        return LocalTexts(self, self.main_language())
 
 
 class Series(Translated):
@@ -75,6 +87,9 @@ class Series(Translated):
 
     def get_absolute_url(self) -> str:
         return reverse("series:detail", kwargs={"slug": self.slug})
+
+    def main_language(self) -> str:
+        return first_language(self.languages)
 
 
 class Call(Translated):
@@ -142,6 +157,9 @@ class Call(Translated):
 
     def get_absolute_url(self) -> str:
         return reverse("series:call", kwargs={"slug": self.series.slug, "call_slug": self.slug})
+
+    def main_language(self) -> str:
+        return self.series.main_language()
 
     def is_open_at(self, moment) -> bool:
         """Open from ``opens_at`` inclusive to ``closes_at`` exclusive, to the microsecond."""

@@ -1,10 +1,12 @@
 """Reads of series and calls for the public pages and the secretariat's."""
 
+import hashlib
 from datetime import date, datetime, time
 from typing import Any
 
 from django.conf.locale import LANG_INFO
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext
 
@@ -12,6 +14,7 @@ from deepdive.reference.models import Criterion, Outcome, Sector, Theme
 
 from . import branding
 from .models import Call, Series
+from .texts import LocalText, reader_language
 from .times import utc_to_local
 
 
@@ -26,9 +29,16 @@ def public_series() -> QuerySet[Series]:
 
 
 def series_band_style(series: Series) -> str:
-    """The inline style of the series' header band: its colours as CSS custom properties."""
+    """The series' colours as CSS custom properties (``--series-primary: #1e2dbe; ...``)."""
     props = branding.band(series.colour_primary, series.colour_accent)
     return "; ".join(f"{name}: {value}" for name, value in props.items())
+
+
+def series_band_css_url(series: Series) -> str:
+    """The address of the series' colours stylesheet (no inline style: the CSP forbids it),
+    versioned by the colours so a browser may keep it."""
+    version = hashlib.sha256(series_band_style(series).encode()).hexdigest()[:10]
+    return reverse("series:colours", kwargs={"slug": series.slug}) + f"?v={version}"
 
 
 def language_names(codes: list[str]) -> list[tuple[str, str]]:
@@ -120,16 +130,19 @@ def call_page(call: Call, *, user: Any, now: datetime) -> dict[str, Any]:
         "opens_in": timeuntil(call.opens_at, now) if status == Call.Status.SCHEDULED else "",
         "can_propose": status == Call.Status.OPEN and can_propose(user, call),
         "is_secretariat": bool(getattr(user, "is_secretariat", False)),
-        "series_title": call.series.text("title"),
-        "title": call.text("title"),
-        "description": call.text("description"),
-        "background": call.text("background") or default_background(call),
-        "who_may_apply": call.text("who_may_apply") or default_who_may_apply(call),
+        # Each a LocalText: in the reader's language, else marked as in another.
+        "series_title": call.series.local_text("title"),
+        "title": call.local_text("title"),
+        "description": call.local_text("description"),
+        "background": call.local_text("background")
+        or LocalText(default_background(call), reader_language()),
+        "who_may_apply": call.local_text("who_may_apply")
+        or LocalText(default_who_may_apply(call), reader_language()),
         "outcomes": call_outcomes(call),
         "criteria": list(Criterion.objects.all()),
         "themes": list(call.themes.all()),
         "sectors": list(call.sectors.all()),
-        "band_style": series_band_style(call.series),
+        "band_css": series_band_css_url(call.series),
     }
 
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "series"
 urlpatterns = [
     path("series/<slug:slug>/", views.series_detail, name="detail"),
+    path("series/<slug:slug>/colours.css", views.series_colours, name="colours"),
     path("series/<slug:slug>/calls/<slug:call_slug>/", views.call_detail, name="call"),
     # The secretariat's pages.
     path("manage/series/", views.manage_list, name="manage_list"),

@@ -16,8 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from deepdive.core.timezones import zone_choices
-from deepdive.core.widgets import FastSelect
+from deepdive.core.forms import ZoneField
 from deepdive.series.times import NonexistentLocalTime, local_to_utc
 from deepdive.webinars.models import Webinar
 
@@ -41,10 +40,8 @@ def _parse_clock(text: str) -> time:
 
 
 class RulesForm(forms.Form):
-    reference_timezone = forms.ChoiceField(
+    reference_timezone = ZoneField(
         label=_lazy("Reference time zone"),
-        choices=zone_choices,
-        widget=FastSelect,
         help_text=_lazy("The daily window and excluded times below are in this zone."),
     )
     first_date = forms.DateField(label=_lazy("First date"), widget=_date_widget())
@@ -198,13 +195,9 @@ class WebinarForm(forms.Form):
             posted = [int(m[1]) for key in self.data if (m := re.fullmatch(r"zone_(\d+)", key))]
             count = max([count, *(n + 1 for n in posted)])
         self.row_count = min(count, 60)
-        choices = [("", _("— choose a zone —")), *zone_choices()]
         for i in range(self.row_count):
-            self.fields[f"zone_{i}"] = forms.ChoiceField(
-                label=_("Time zone, row %(n)s") % {"n": i + 1},
-                choices=choices,
-                required=False,
-                widget=FastSelect,
+            self.fields[f"zone_{i}"] = ZoneField(
+                label=_("Time zone, row %(n)s") % {"n": i + 1}, required=False
             )
             self.fields[f"weight_{i}"] = forms.FloatField(
                 label=_("Weight, row %(n)s") % {"n": i + 1},

@@ -12,12 +12,28 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
+from deepdive.core.paging import page_links
 from deepdive.core.timezones import canonical_zone, is_valid_zone
 from deepdive.directory.models import Affiliation, Organisation
 from deepdive.proposals.models import CoSubmitter, Proposal
 from deepdive.series.models import Call, Series
+from deepdive.timetable.models import TimetableRules
 
 from .models import Registration, Webinar
 
@@ -25,6 +41,8 @@ DEFAULT_ZONE = "Europe/Paris"
 # At most this many audience zones in a webinar's "convert" table (besides UTC, the series'
 # zone and the reader's).
 MAX_AUDIENCE_ZONES = 8
+# Webinars on a page of the programme.
+PROGRAMME_PAGE = 20
 
 
 def reference_zone(call: Call) -> str:
@@ -220,14 +238,20 @@ class Entry:
 
 @dataclass
 class Programme:
+    """One page of the programme: ``upcoming`` then ``past`` entries of that page; ``count``
+    is the number of webinars matching the filters (all pages)."""
+
     upcoming: list[Entry] = field(default_factory=list)
     past: list[Entry] = field(default_factory=list)
     filtered: bool = False
     published_count: int = 0
+    count: int = 0
+    page: Page | None = None
+    page_links: list[int | None] = field(default_factory=list)
 
     @property
-    def count(self) -> int:
-        return len(self.upcoming) + len(self.past)
+    def first_page(self) -> bool:
+        return self.page is None or self.page.number == 1
 
 
 def entry(webinar: Webinar, *, reader_zone: str) -> Entry:
@@ -271,22 +295,99 @@ def filter_webinars(
 
 
 def programme(
-    series: Series, *, filters: dict[str, Any], reader_zone: str, now: datetime
+    series: Series,
+    *,
+    filters: dict[str, Any],
+    reader_zone: str,
+    now: datetime,
+    page: int | str | None = 1,
 ) -> Programme:
-    """The series' published webinars: upcoming (soonest first) and past (latest first),
-    those matching ``filters`` only, each with its time in the reader's and the series' zone."""
+    """Page ``page`` of the series' published webinars matching ``filters``: upcoming ones
+    first (soonest first), then past ones (latest first), ``PROGRAMME_PAGE`` a page, each with
+    its time in the reader's and the series' zone. The same number of queries at any size."""
     if not is_valid_zone(reader_zone):
         reader_zone = "UTC"
     base = published().filter(proposal__call__series=series)
     filtered = any(filters.get(key) for key in ("theme", "sector", "outcome", "region", "language"))
     webinars = filter_webinars(base, filters, series=series) if filtered else base
-    result = Programme(filtered=filtered)
-    for webinar in with_details(webinars.order_by("starts_at", "pk")):
+    is_past = Case(When(starts_at__lt=now, then=Value(1)), default=Value(0))
+    upcoming_start = Case(When(starts_at__gte=now, then=F("starts_at")), default=None)
+    ordered = webinars.alias(is_past=is_past, upcoming_start=upcoming_start).order_by(
+        "is_past", "upcoming_start", "-starts_at", "pk"
+    )
+    shown = Paginator(with_details(ordered), PROGRAMME_PAGE).get_page(page)
+    result = Programme(filtered=filtered, count=shown.paginator.count, page=shown)
+    for webinar in shown.object_list:
         item = entry(webinar, reader_zone=reader_zone)
         (result.past if webinar.starts_at < now else result.upcoming).append(item)
-    result.past.reverse()
     result.published_count = base.count() if filtered else result.count
+    if shown.has_other_pages():
+        result.page_links = page_links(shown)
     return result
+
+
+def programme_freshness(slug: str, *, now: datetime, cap: int) -> tuple[str, int] | None:
+    """For keeping the programme page of the series ``slug``: (a stamp that changes whenever
+    one of its webinars is saved, published, added or removed, or the series' reference zone
+    changes; whole seconds the page may be
+    kept, at most ``cap`` and never across a webinar's start or a call's opening or
+    deadline). One query; None when there is no such series."""
+
+    def first(queryset, group_by: str, expression):
+        """``expression`` aggregated over ``queryset`` (rows of one series), as a subquery."""
+        rows = queryset.order_by().values(group_by).annotate(value=expression)
+        return Subquery(rows.values("value")[:1])
+
+    webinars = Webinar.objects.filter(proposal__call__series=OuterRef("pk"))
+    upcoming = published().filter(proposal__call__series=OuterRef("pk"), starts_at__gt=now)
+    calls = Call.objects.filter(series=OuterRef("pk"))
+    rules = TimetableRules.objects.filter(call__series=OuterRef("pk"))
+    series = "proposal__call__series"
+    row = (
+        Series.objects.filter(slug=slug)
+        .annotate(
+            changed=first(webinars, series, Max("updated_at")),
+            webinar_count=first(webinars, series, Count("pk")),
+            next_start=first(upcoming, series, Min("starts_at")),
+            next_opening=first(calls.filter(opens_at__gt=now), "series", Min("opens_at")),
+            next_closing=first(calls.filter(closes_at__gt=now), "series", Min("closes_at")),
+            # The series' zone of the programme's times (timetable rules have no change time).
+            rules=first(rules, "call__series", Count("pk")),
+            zone_min=first(rules, "call__series", Min("reference_timezone")),
+            zone_max=first(rules, "call__series", Max("reference_timezone")),
+        )
+        .values(
+            "pk",
+            "changed",
+            "webinar_count",
+            "next_start",
+            "next_opening",
+            "next_closing",
+            "rules",
+            "zone_min",
+            "zone_max",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    changed = row["changed"].isoformat() if row["changed"] else ""
+    stamp = ":".join(
+        str(value or "")
+        for value in (
+            row["pk"],
+            row["webinar_count"],
+            changed,
+            row["rules"],
+            row["zone_min"],
+            row["zone_max"],
+        )
+    )
+    seconds = cap
+    for moment in (row["next_start"], row["next_opening"], row["next_closing"]):
+        if moment is not None:
+            seconds = min(seconds, max(0, int((moment - now).total_seconds())))
+    return stamp, seconds
 
 
 # ------------------------------------------------------------------------- a webinar's page

@@ -3,9 +3,10 @@ names, so that an exported file imports back unchanged."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
+
+from deepdive.core.exports import csv_bytes, set_xlsx_cell
 
 from ..models import Organisation
 from .imports import COLUMNS, EXPORT_ONLY_COLUMNS
@@ -45,11 +46,10 @@ def export_rows(organisations: Iterable[Organisation]) -> list[list[str | int]]:
 
 
 def to_csv(rows: list[list[str | int]]) -> bytes:
-    """UTF-8 with a byte order mark, so spreadsheets open it with the right accents."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with a byte order mark, so spreadsheets open it with the right accents; a text
+    a spreadsheet would run as a formula is written with a leading ``'`` (the import removes
+    it again)."""
+    return csv_bytes(rows)
 
 
 def to_xlsx(rows: list[list[str | int]], title: str) -> bytes:
@@ -64,9 +64,7 @@ def to_xlsx(rows: list[list[str | int]], title: str) -> bytes:
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c)
-            cell.value = value
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"
+            set_xlsx_cell(cell, value)
             if r == 1:
                 cell.font = bold
     sheet.freeze_panes = "A2"

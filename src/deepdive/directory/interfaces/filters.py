@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from deepdive.core.widgets import FastSelectMultiple
+from deepdive.core.widgets import Checklist
 from deepdive.reference.models import ActionGroup, Country, PartnerType, Sector, Theme
 from deepdive.reference.regions import IloRegion
 
@@ -27,21 +27,20 @@ class OrganisationFilter(django_filters.FilterSet):
         field_name="partner_type__code",
         to_field_name="code",
         queryset=PartnerType.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checklist,
     )
     country = django_filters.ModelMultipleChoiceFilter(
         label=_("Country"),
         field_name="countries__code",
         to_field_name="code",
         queryset=Country.objects.all(),
-        widget=FastSelectMultiple,
-        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
+        widget=Checklist,
     )
     region = django_filters.MultipleChoiceFilter(
         label=_("ILO region"),
         field_name="countries__ilo_region",
         choices=IloRegion.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checklist,
         distinct=True,
     )
     action_group = django_filters.ModelMultipleChoiceFilter(
@@ -49,21 +48,21 @@ class OrganisationFilter(django_filters.FilterSet):
         field_name="action_groups__code",
         to_field_name="code",
         queryset=ActionGroup.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checklist,
     )
     theme = django_filters.ModelMultipleChoiceFilter(
         label=_("Theme"),
         field_name="themes__code",
         to_field_name="code",
         queryset=Theme.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checklist,
     )
     sector = django_filters.ModelMultipleChoiceFilter(
         label=_("Sector"),
         field_name="sectors__code",
         to_field_name="code",
         queryset=Sector.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checklist,
     )
 
     class Meta:

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from deepdive.core.widgets import Checklist
+
 from ..models import Organisation, OrganisationDomain
 
 LOGO_MAX_BYTES = 1024 * 1024
@@ -133,16 +135,16 @@ class OrganisationForm(forms.ModelForm):
         ]
         field_classes = {"logo": LogoField}
         widgets = {
-            "action_groups": forms.CheckboxSelectMultiple,
-            "themes": forms.CheckboxSelectMultiple,
-            "sectors": forms.CheckboxSelectMultiple,
+            "countries": Checklist,
+            "action_groups": Checklist,
+            "themes": Checklist,
+            "sectors": Checklist,
             "logo": forms.ClearableFileInput(
                 attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
             ),
         }
         help_texts = {
             "logo": _("PNG, JPEG, GIF or WebP, at most 1 MB."),
-            "countries": _("Hold Ctrl (or Cmd) to choose more than one."),
         }
 
     def __init__(self, *args, **kwargs):

@@ -23,6 +23,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from deepdive.core.exports import csv_writer, restore
 from deepdive.reference.models import ActionGroup, Country, PartnerType, Sector, Theme
 
 from ..models import Organisation, OrganisationDomain
@@ -89,7 +90,8 @@ def _cell(value: Any) -> str:
         return str(int(value))
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return str(value).strip()
+    # A text our export wrote with a leading "'" (so no spreadsheet runs it) reads back as it was.
+    return restore(str(value).strip()).strip()
 
 
 def _table(raw_rows: list[tuple[int, list[str]]]) -> Table:
@@ -637,5 +639,5 @@ def check_rows(table: Table) -> ImportPreview:
 def template_csv() -> str:
     """An empty import file: the header row only."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(COLUMNS)
+    csv_writer(buffer).writerow(COLUMNS)
     return buffer.getvalue()

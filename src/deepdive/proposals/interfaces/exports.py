@@ -5,12 +5,13 @@ sex-disaggregated reporting. Instants are in UTC, ISO 8601."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext as _
+
+from deepdive.core.exports import csv_bytes, set_xlsx_cell
 
 from ..models import CoSubmitter, Proposal
 from ..queries import language_name, month_names, speakers_by_gender
@@ -146,10 +147,9 @@ def export_rows(
 
 
 def to_csv(rows: list[list[str | int]]) -> bytes:
-    """UTF-8 with a byte order mark, so spreadsheets open it with the right accents."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with a byte order mark, so spreadsheets open it with the right accents; a text
+    a spreadsheet would run as a formula is written with a leading ``'``."""
+    return csv_bytes(rows)
 
 
 def to_xlsx(rows: list[list[str | int]], title: str) -> bytes:
@@ -169,9 +169,7 @@ def to_xlsx(rows: list[list[str | int]], title: str) -> bytes:
             cell = sheet.cell(row=r, column=c)
             if isinstance(value, str):
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell.value = value
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"
+            set_xlsx_cell(cell, value)
             if r == 1:
                 cell.font = bold
             elif rows[0][c - 1] in WIDE:

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from deepdive.core.widgets import FastSelectMultiple
+from deepdive.core.forms import OneLineCharField
+from deepdive.core.widgets import Checklist
 from deepdive.directory.models import Organisation
 from deepdive.reference.models import Outcome, Sector, Theme
 from deepdive.reference.queries import country_choices, pathfinder_codes
@@ -35,7 +36,7 @@ class ProposalForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    contact_name = forms.CharField(label=_("Contact person"), max_length=150, required=False)
+    contact_name = OneLineCharField(label=_("Contact person"), max_length=150, required=False)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     lead_organisation = forms.ModelChoiceField(
         label=_("Lead organisation"),
@@ -47,10 +48,10 @@ class ProposalForm(forms.Form):
         label=_("Co-submitting organisations"),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=FastSelectMultiple(attrs={"size": 8}),
+        widget=Checklist,
         help_text=_(
-            "Alliance 8.7 partners in the directory proposing the webinar with you. Hold Ctrl "
-            "(Cmd on a Mac) to choose more than one. Their contacts are asked to confirm."
+            "Alliance 8.7 partners in the directory proposing the webinar with you, besides "
+            "the lead organisation. Their contacts are asked to confirm."
         ),
     )
     unlisted_organisations = forms.CharField(
@@ -59,7 +60,7 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line. The secretariat is told they are not in the directory."),
     )
-    title = forms.CharField(label=_("Tentative title"), max_length=250, required=False)
+    title = OneLineCharField(label=_("Tentative title"), max_length=250, required=False)
     outcomes = forms.ModelMultipleChoiceField(
         label=_("Outcomes the proposal relates to"),
         queryset=Outcome.objects.none(),
@@ -83,10 +84,9 @@ class ProposalForm(forms.Form):
     countries = forms.MultipleChoiceField(
         label=_("Countries of action"),
         required=False,
-        widget=FastSelectMultiple(attrs={"size": 10}),
+        widget=Checklist,
         help_text=_(
-            "Hold Ctrl (Cmd on a Mac) to choose more than one. Action in a Pathfinder Country "
-            "is given special consideration."
+            "Choose all that apply. Action in a Pathfinder Country is given special consideration."
         ),
     )
     description = forms.CharField(
@@ -127,6 +127,7 @@ class ProposalForm(forms.Form):
             partners |= Q(pk__in=proposal.co_submitters.values("organisation_id"))
         self.fields["lead_organisation"].queryset = Organisation.objects.filter(leads)
         self.fields["co_organisations"].queryset = Organisation.objects.filter(partners)
+        self._leave_the_lead_out_of_the_co_submitters()
         self.fields["outcomes"].queryset = (
             call.outcomes.all()
             if call.outcomes.exists()
@@ -153,6 +154,17 @@ class ProposalForm(forms.Form):
         else:
             del self.fields["creation_token"]
 
+    def _leave_the_lead_out_of_the_co_submitters(self) -> None:
+        """The lead shown (posted, saved, or the first offered) is not offered as a
+        co-submitter; the list follows the lead's select when it changes (checklist.js)."""
+        lead = self["lead_organisation"]
+        value = lead.value()
+        if value in (None, ""):
+            value = self.fields["lead_organisation"].queryset.values_list("pk", flat=True).first()
+        widget = self.fields["co_organisations"].widget
+        widget.excluded_value = getattr(value, "pk", value)
+        widget.exclude_from = lead.auto_id or None
+
     def clean(self):
         cleaned = super().clean()
         lead = cleaned.get("lead_organisation")
@@ -165,9 +177,9 @@ class ProposalForm(forms.Form):
 
 
 class SpeakerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
-    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
-    role = forms.CharField(label=_("Title or role"), max_length=150, required=False)
+    name = OneLineCharField(label=_("Name"), max_length=150)
+    organisation = OneLineCharField(label=_("Organisation"), max_length=200, required=False)
+    role = OneLineCharField(label=_("Title or role"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail (optional)"), required=False)
     gender = forms.ChoiceField(
         label=_("Gender (optional)"),
@@ -336,3 +348,12 @@ class DecisionForm(forms.Form):
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class InviteContactForm(forms.Form):
+    """The secretariat invites someone to be the contact of a co-submitting organisation."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of a person at the organisation"),
+        help_text=_("They get a link to sign up and state that they work there."),
+    )

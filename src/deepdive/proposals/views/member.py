@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deepdive.core import audit
+from deepdive.core.middleware import arrival_time
 from deepdive.series.models import Call
 
-from .. import access, operations
+from .. import access, operations, queries
 from ..interfaces.forms import DecisionForm, ProposalEntry, VersionForm, initial_for
 from ..models import CoSubmitter, Proposal
 
@@ -51,8 +52,8 @@ def mine(request):
 def new(request, call_id: int):
     call = get_object_or_404(Call.objects.select_related("series"), pk=call_id)
     if not access.can_propose(request.user, call):
-        raise PermissionDenied(_("Only verified contacts of the Action Group's members propose."))
-    if not call.is_open_at(timezone.now()):
+        raise PermissionDenied(access.why_cannot_propose(request.user, call))
+    if not call.is_open_at(arrival_time(request)):
         return _closed(request, call, None, status=200 if request.method == "GET" else 409)
     if request.method != "POST":
         entry = ProposalEntry(
@@ -76,6 +77,7 @@ def new(request, call_id: int):
             data=entry.data(),
             creation_token=entry.creation_token,
             submit=entry.submitting,
+            at=arrival_time(request),
         )
     except operations.ProposalError as refusal:
         return _refused(request, entry, refusal, autosave)
@@ -87,7 +89,7 @@ def edit(request, pk: int):
     proposal = get_object_or_404(
         access.editable_proposals(request.user).select_related("call__series"), pk=pk
     )
-    if not proposal.call.is_open_at(timezone.now()):
+    if not proposal.call.is_open_at(arrival_time(request)):
         return _closed(
             request, proposal.call, proposal, status=200 if request.method == "GET" else 409
         )
@@ -128,6 +130,7 @@ def _post_edit(request, proposal: Proposal, *, autosave: bool):
             expected_version=entry.version,
             data=entry.data(),
             submit=entry.submitting and not autosave,
+            at=arrival_time(request),
         )
     except operations.ProposalError as refusal:
         return _refused(request, entry, refusal, autosave)
@@ -264,6 +267,7 @@ def view(request, pk: int):
             if editor or request.user.is_secretariat
             else None,
             "to_decide": access.co_submissions_to_decide(request.user).filter(proposal=proposal),
+            "without_contact": queries.co_submitters_without_contact(proposal) if editor else [],
         },
     )
 
@@ -281,6 +285,7 @@ def withdraw(request, pk: int):
                     actor=request.user,
                     proposal=proposal,
                     expected_version=form.cleaned_data["version"],
+                    at=arrival_time(request),
                 )
             except operations.ProposalError as refusal:
                 messages.error(request, str(refusal))
@@ -317,6 +322,7 @@ def take_part(request, pk: int):
                     actor=request.user,
                     co_submitter=co,
                     confirm=form.cleaned_data["decision"] == "confirm",
+                    at=arrival_time(request),
                 )
             except operations.ProposalError as refusal:
                 messages.error(request, str(refusal))

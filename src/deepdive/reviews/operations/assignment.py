@@ -11,7 +11,12 @@ A run stores, as JSON keyed by primary keys in strings:
   ``loads``, ``gap``, ``uncovered``/``reason`` when infeasible, with the optimiser's own ids
   "p<pk>"/"r<pk>" left in its sentences), plus ``affinity`` {proposal pk: {reviewer pk: x}}
   (non-zero pairs), ``max_loads`` {reviewer pk: n}, ``reviewers_per_proposal``, ``weights``
-  and ``time_limit_seconds``: what the run was computed with.
+  and ``time_limit_seconds``: what the run was computed with, and ``kept`` [[proposal pk,
+  reviewer pk], ...]: the reviews submitted or started that the run kept fixed.
+
+A run never discards a submitted review nor a draft with something in it: they are fixed in the
+optimiser's input, a change by hand cannot remove them, and saving refuses a run that would
+(a review started after the run was proposed).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from ..assignment_input import (
     TIME_LIMIT_SECONDS,
     WEIGHTS,
     build_problem,
+    kept_reviews,
     max_load_of,
     review_round,
 )
@@ -65,7 +71,8 @@ class AssignmentError(Exception):
 
 def propose_assignment(*, actor: User, call: Call, objective: str) -> AssignmentRun:
     """Run the optimiser on the call's submitted proposals and active reviewers (30 s limit)
-    and store its answer as a proposed run (``current`` starts as the proposal).
+    and store its answer as a proposed run (``current`` starts as the proposal). The reviews
+    already submitted or started stay with their reviewer (fixed in the optimiser's input).
 
     An infeasible answer is stored too, with its reasons; it cannot be edited or saved.
     Raises AssignmentError when the objective is unknown or there is nothing to assign.
@@ -110,6 +117,7 @@ def propose_assignment(*, actor: User, call: Call, objective: str) -> Assignment
         "reviewers_per_proposal": problem.reviewers_per_proposal,
         "weights": WEIGHTS,
         "time_limit_seconds": problem.time_limit_seconds,
+        "kept": sorted([p, r] for r, p in maps.kept),
     }
     with transaction.atomic():
         run = AssignmentRun.objects.create(
@@ -172,8 +180,10 @@ def change_reviewers(
     Refused (AssignmentError, one message per problem): a saved, discarded or infeasible run;
     a proposal not in the run; a reviewer not active in the call's pool, chosen twice, or in
     conflict with the proposal; a number of reviewers other than the round's
-    ``reviewers_per_proposal``. Returns warnings, not refusals: each chosen reviewer whose
-    load in the run is now over their maximum.
+    ``reviewers_per_proposal``; leaving out a reviewer whose review of the proposal is
+    submitted or started (it is kept). A reviewer in conflict who has such a review may stay.
+    Returns warnings, not refusals: each chosen reviewer whose load in the run is now over
+    their maximum.
     Side effects: the run's ``current``; audit entry "reviews.assignment.change".
     """
     with transaction.atomic():
@@ -197,7 +207,15 @@ def change_reviewers(
             for r in Reviewer.objects.filter(call=locked.call, pk__in=chosen).select_related("user")
         }
         conflicts = access.conflict_pairs(locked.call)
+        kept = {
+            reviewer_id: review
+            for (reviewer_id, proposal_id), review in kept_reviews(locked.call).items()
+            if proposal_id == proposal.pk and review.reviewer.status == Reviewer.Status.ACTIVE
+        }
         problems: list[str] = []
+        for reviewer_id, review in sorted(kept.items(), key=lambda item: str(item[1].reviewer)):
+            if reviewer_id not in chosen:
+                problems.append(_kept_message(review))
         if len(set(chosen)) != len(chosen):
             problems.append(_("A reviewer is chosen more than once."))
         for reviewer_id in dict.fromkeys(chosen):
@@ -207,7 +225,7 @@ def change_reviewers(
                 problems.append(
                     _("%(reviewer)s is not an active reviewer of this call.") % {"reviewer": name}
                 )
-            elif (reviewer_id, proposal.pk) in conflicts:
+            elif (reviewer_id, proposal.pk) in conflicts and reviewer_id not in kept:
                 problems.append(
                     _("%(reviewer)s is in conflict with this proposal and cannot review it.")
                     % {"reviewer": reviewer}
@@ -260,18 +278,33 @@ def change_reviewers(
     return warnings
 
 
+def _kept_message(review: Review) -> str:
+    if review.status == Review.Status.SUBMITTED:
+        return _(
+            "%(reviewer)s has submitted a review of “%(proposal)s”: it is kept, so they stay "
+            "among its reviewers."
+        ) % {"reviewer": review.reviewer, "proposal": review.proposal}
+    return _(
+        "%(reviewer)s has started a review of “%(proposal)s”: it is kept, so they stay among "
+        "its reviewers."
+    ) % {"reviewer": review.reviewer, "proposal": review.proposal}
+
+
 # --- Save -----------------------------------------------------------------------------------
 
 
 def save_run(*, actor: User, run: AssignmentRun) -> AssignmentRun:
     """Make a proposed run the call's assignment and tell each reviewer.
 
-    Refused (AssignmentError): a run already saved or discarded, an infeasible one, or one whose
-    ``current`` holds a pair now in conflict or a reviewer no longer active. Proposals withdrawn
-    since the run are left out.
+    Refused (AssignmentError): a run already saved or discarded, an infeasible one, one whose
+    ``current`` holds a pair now in conflict (unless its review is submitted or started: it is
+    kept) or a reviewer no longer active, or one that leaves out a submitted review or a draft
+    with something in it of an active reviewer (started after the run was proposed). Proposals
+    withdrawn since the run are left out.
     Side effects: Assignment rows of the call: each pair of the run ACTIVE with its affinity and
-    this run; an earlier assignment not in the run is deleted when it has no review, and
-    otherwise kept (as NEEDS_REASSIGNMENT when it was ACTIVE); the run saved; the call's other
+    this run; an earlier assignment not in the run is deleted when it has no review or an empty
+    draft (deleted too), and otherwise kept (as NEEDS_REASSIGNMENT when it was ACTIVE: only a
+    reviewer who left or a withdrawn proposal); the run saved; the call's other
     proposed runs discarded; audit entry "reviews.assignment.save"; one e-mail per reviewer with
     assignments (their proposals, the link to their reviews, the deadline); the reminder task
     enqueued for three days before the window closes, when the task backend can defer.
@@ -299,7 +332,15 @@ def save_run(*, actor: User, run: AssignmentRun) -> AssignmentRun:
         ]
         reviewers = Reviewer.objects.select_related("user").in_bulk({r for r, _p in pairs})
         proposals = Proposal.objects.in_bulk(submitted)
+        kept = kept_reviews(call)
+        chosen_pairs = set(pairs)
         problems = []
+        for (reviewer_id, proposal_id), review in sorted(kept.items()):
+            if (
+                reviewer_id,
+                proposal_id,
+            ) not in chosen_pairs and review.reviewer.status == Reviewer.Status.ACTIVE:
+                problems.append(_kept_message(review))
         for reviewer_id, proposal_id in pairs:
             reviewer = reviewers.get(reviewer_id)
             if reviewer is None or reviewer.status != Reviewer.Status.ACTIVE:
@@ -310,7 +351,7 @@ def save_run(*, actor: User, run: AssignmentRun) -> AssignmentRun:
                         "proposal": proposals[proposal_id],
                     }
                 )
-            elif (reviewer_id, proposal_id) in conflicts:
+            elif (reviewer_id, proposal_id) in conflicts and (reviewer_id, proposal_id) not in kept:
                 problems.append(
                     _("%(reviewer)s is in conflict with “%(proposal)s”.")
                     % {"reviewer": reviewer, "proposal": proposals[proposal_id]}
@@ -344,14 +385,19 @@ def save_run(*, actor: User, run: AssignmentRun) -> AssignmentRun:
                     reactivated += 1
                 row.status, row.affinity, row.run = Assignment.Status.ACTIVE, value, locked
                 row.save(update_fields=["status", "affinity", "run"])
-        reviewed = set(
-            Review.objects.filter(proposal__call=call).values_list("reviewer_id", "proposal_id")
-        )
-        removed, flagged = [], []
+        reviews = {
+            (review.reviewer_id, review.proposal_id): review
+            for review in Review.objects.filter(proposal__call=call)
+        }
+        removed, flagged, empty_drafts = [], [], []
         for pair, row in existing.items():
             if pair in wanted:
                 continue
-            if pair not in reviewed:
+            review = reviews.get(pair)
+            if review is None or not review.has_content:
+                if review is not None:  # an untouched empty draft moves with its assignment
+                    review.delete()
+                    empty_drafts.append(pair)
                 row.delete()
                 removed.append(pair)
             elif row.status == Assignment.Status.ACTIVE:
@@ -383,6 +429,8 @@ def save_run(*, actor: User, run: AssignmentRun) -> AssignmentRun:
                 "reactivated": [str(reactivated)],
                 "removed": [f"r{r}/p{p}" for r, p in sorted(removed)],
                 "to_be_reassigned": [f"r{r}/p{p}" for r, p in sorted(flagged)],
+                "empty_drafts_deleted": [f"r{r}/p{p}" for r, p in sorted(empty_drafts)],
+                "kept_reviews": [f"r{r}/p{p}" for r, p in sorted(set(kept) & wanted)],
                 "discarded_runs": [str(pk) for pk in discarded],
             },
         )

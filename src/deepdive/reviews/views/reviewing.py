@@ -6,7 +6,6 @@ other proposal, and its reviews, is a 404 (``access.reviewable``, checked for ev
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from deepdive.core.exports import csv_writer
 from deepdive.core.permissions import secretariat_required
 from deepdive.proposals.models import Proposal
 from deepdive.reference.models import Criterion
@@ -124,7 +124,7 @@ def ranking_export(request, call_id: int):
     call = get_object_or_404(Call.objects.select_related("series"), pk=call_id)
     result = queries_reviewing.ranking(call)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     header = [
         _("Calibrated rank"),
         _("Raw rank"),

@@ -2,6 +2,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.management import call_command
@@ -30,8 +31,10 @@ class Command(BaseCommand):
             + ", ".join(f"{n} {kind} created" for kind, n in created.items())
             + ")."
         )
-        from deepdive.outbox.operations import requeue_stale
+        from deepdive.outbox.operations import interrupt_stale, requeue_stale
 
+        # No worker runs yet: whatever is still sending was left by one that died.
+        interrupt_stale(stale_after=timedelta(0))
         requeue_stale()
         if no_serve:
             return
