@@ -9,7 +9,12 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP)
+# The compiled catalogues follow the .po files (a pull that changes only a translation).
+MO := $(patsubst %.po,%.mo,$(wildcard src/deepdive/locale/*/LC_MESSAGES/*.po))
+$(MO): %.mo: %.po | $(STAMP)
+	$(VENV)/bin/python scripts/compile_messages.py
+
+install: $(STAMP) $(MO)
 
 demo: install
 	$(VENV)/bin/deepdive demo
