@@ -36,6 +36,9 @@ How it is solved:
   conflicts (``uncovered``), and otherwise the load ranges (``reason``): total capacity, total
   minimum loads, a reviewer whose minimum cannot be met, or a Hall-type shortage found as a
   minimum cut in a max-flow network.
+
+The input, the output and the index form live in ``assign_problem.py``, the LP relaxation and
+the LP-guided repair in ``assign_lp.py``; this module parses, solves and writes the JSON.
 """
 
 from __future__ import annotations
@@ -48,6 +51,16 @@ from typing import Any
 from ortools.graph.python import max_flow, min_cost_flow
 from ortools.sat.python import cp_model
 
+from .assign_lp import Relaxation, mip_total, repair
+from .assign_problem import (
+    DEFAULT_TIME_LIMIT,
+    AssignProblem,
+    AssignResult,
+    Instance,
+    Pair,
+    Proposal,
+    Reviewer,
+)
 from .validation import (
     InputError,
     array,
@@ -61,90 +74,19 @@ from .validation import (
     whole,
 )
 
+__all__ = [
+    "DEFAULT_TIME_LIMIT",
+    "OBJECTIVES",
+    "AssignProblem",
+    "AssignResult",
+    "Proposal",
+    "Reviewer",
+    "parse",
+    "solve",
+    "solve_json",
+]
+
 OBJECTIVES = ("total", "fair")
-DEFAULT_TIME_LIMIT = 60.0
-# Largest scaled |affinity| times the number of terms a sum can have stays under this, so every
-# integer the solvers see (and the cost scaling inside min-cost flow) stays far from overflow.
-_INTEGER_BUDGET = 2**50
-
-
-# --------------------------------------------------------------------------------------------
-# Input and output
-
-
-@dataclass(frozen=True)
-class Reviewer:
-    id: str
-    organisations: tuple[str, ...] = ()
-    min_load: int = 0
-    max_load: int | None = None  # None: unlimited
-    expertise: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Proposal:
-    id: str
-    organisations: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-
-
-@dataclass
-class AssignProblem:
-    reviewers_per_proposal: int
-    reviewers: list[Reviewer]
-    proposals: list[Proposal]
-    conflicts: set[tuple[str, str]] = field(default_factory=set)
-    affinity: dict[str, dict[str, float]] = field(default_factory=dict)
-    objective: str = "total"
-    time_limit_seconds: float = DEFAULT_TIME_LIMIT
-    fixed: set[tuple[str, str]] = field(default_factory=set)  # (reviewer, proposal): kept
-
-    def affinity_of(self, reviewer: Reviewer, proposal: Proposal) -> float:
-        given = self.affinity.get(reviewer.id, {})
-        if proposal.id in given:
-            return given[proposal.id]
-        return float(sum(reviewer.expertise.get(topic, 0.0) for topic in proposal.topics))
-
-    def in_conflict(self, reviewer: Reviewer, proposal: Proposal) -> bool:
-        """In conflict and not fixed: a fixed pair may always be assigned."""
-        if (reviewer.id, proposal.id) in self.fixed:
-            return False
-        if (reviewer.id, proposal.id) in self.conflicts:
-            return True
-        return not set(reviewer.organisations).isdisjoint(proposal.organisations)
-
-
-@dataclass
-class AssignResult:
-    status: str  # "optimal" | "feasible" | "infeasible"
-    assignment: dict[str, list[str]] = field(default_factory=dict)
-    total_affinity: float = 0.0
-    min_proposal_affinity: float = 0.0
-    loads: dict[str, int] = field(default_factory=dict)
-    gap: float | None = None  # with "feasible": proven bound minus the answer
-    gap_objective: str | None = None  # which figure the gap is on
-    uncovered: dict[str, str] | None = None  # with "infeasible"
-    reason: str | None = None  # with "infeasible"
-
-    def to_json(self) -> dict[str, Any]:
-        if self.status == "infeasible":
-            out: dict[str, Any] = {"status": self.status}
-            if self.uncovered:
-                out["uncovered"] = self.uncovered
-            if self.reason:
-                out["reason"] = self.reason
-            return out
-        out = {
-            "status": self.status,
-            "assignment": self.assignment,
-            "total_affinity": self.total_affinity,
-            "min_proposal_affinity": self.min_proposal_affinity,
-            "loads": self.loads,
-        }
-        if self.gap is not None:
-            out["gap"] = self.gap
-            out["gap_objective"] = self.gap_objective
-        return out
 
 
 def parse(data: Any) -> AssignProblem:
@@ -243,7 +185,7 @@ def _proposal(item: Any, where: str) -> Proposal:
     return Proposal(pid, organisations, topics)
 
 
-def _mapping(value: Any, where: str) -> dict:
+def _mapping(value: Any, where: str) -> dict[str, Any]:
     """A JSON object with any keys (checked by the caller)."""
     if not isinstance(value, dict):
         return obj(value, where)  # raises "expected an object"
@@ -258,63 +200,9 @@ def solve_json(data: Any) -> dict[str, Any]:
 # Solving
 
 
-class _Instance:
-    """Index form: reviewers 0..R-1, proposals 0..P-1, eligible pairs, scaled affinities."""
-
-    def __init__(self, problem: AssignProblem):
-        self.problem = problem
-        self.k = problem.reviewers_per_proposal
-        self.R = len(problem.reviewers)
-        self.P = len(problem.proposals)
-        self.needed = self.k * self.P
-        self.lo = [r.min_load for r in problem.reviewers]
-        self.hi = [
-            self.P if r.max_load is None else min(r.max_load, self.P) for r in problem.reviewers
-        ]
-        self.aff: dict[tuple[int, int], float] = {}
-        self.eligible: list[list[int]] = [[] for _ in range(self.P)]  # reviewers of proposal p
-        self.open: list[list[int]] = [[] for _ in range(self.R)]  # proposals of reviewer r
-        for p, proposal in enumerate(problem.proposals):
-            for r, reviewer in enumerate(problem.reviewers):
-                if not problem.in_conflict(reviewer, proposal):
-                    self.aff[r, p] = problem.affinity_of(reviewer, proposal)
-                    self.eligible[p].append(r)
-                    self.open[r].append(p)
-        self.scale = _scale(list(self.aff.values()), self.needed + self.R + self.P + 2)
-        self.cost = {pair: round(a * self.scale) for pair, a in self.aff.items()}
-        r_index = {r.id: i for i, r in enumerate(problem.reviewers)}
-        p_index = {p.id: j for j, p in enumerate(problem.proposals)}
-        # Fixed pairs (always eligible: in_conflict is False for them), and their counts.
-        self.fixed: set[tuple[int, int]] = {
-            (r_index[r], p_index[p]) for r, p in problem.fixed if r in r_index and p in p_index
-        }
-        self.fixed_of_p = [0] * self.P
-        self.fixed_of_r = [0] * self.R
-        for r, p in self.fixed:
-            self.fixed_of_p[p] += 1
-            self.fixed_of_r[r] += 1
-
-
-def _scale(values: list[float], terms: int) -> float:
-    """A factor that turns the affinities into integers: exact for up to 6 decimals."""
-    biggest = max((abs(v) for v in values), default=0.0)
-    if biggest == 0.0:
-        return 1.0
-    budget = _INTEGER_BUDGET / max(terms, 1)
-    for digits in range(7):
-        factor = 10.0**digits
-        if biggest * factor > budget:
-            break
-        if all(
-            abs(v * factor - round(v * factor)) <= 1e-7 * max(1.0, abs(v * factor)) for v in values
-        ):
-            return factor
-    return 2.0 ** math.floor(math.log2(budget / biggest))
-
-
 def solve(problem: AssignProblem) -> AssignResult:
     started = time.monotonic()
-    inst = _Instance(problem)
+    inst = Instance(problem)
     if inst.P == 0:
         return _result(inst, "optimal", [])
 
@@ -332,7 +220,7 @@ def solve(problem: AssignProblem) -> AssignResult:
 
 
 def _result(
-    inst: _Instance, status: str, pairs: list[tuple[int, int]], **extra: Any
+    inst: Instance, status: str, pairs: list[tuple[int, int]], **extra: Any
 ) -> AssignResult:
     problem = inst.problem
     chosen: list[list[str]] = [[] for _ in range(inst.P)]
@@ -361,7 +249,7 @@ def _names(ids: list[str], most: int = 10) -> str:
     return f"{', '.join(ids[:most])} and {len(ids) - most} more"
 
 
-def _diagnose(inst: _Instance) -> AssignResult | None:
+def _diagnose(inst: Instance) -> AssignResult | None:
     """The reasons that need no search: per proposal, then totals, then per reviewer."""
     problem, k = inst.problem, inst.k
     uncovered: dict[str, str] = {}
@@ -424,7 +312,7 @@ def _diagnose(inst: _Instance) -> AssignResult | None:
     return None
 
 
-def _load_shortage(inst: _Instance) -> AssignResult:
+def _load_shortage(inst: Instance) -> AssignResult:
     """The load ranges cannot hold together: find the set at fault as a minimum cut."""
     problem, k = inst.problem, inst.k
 
@@ -461,7 +349,7 @@ def _load_shortage(inst: _Instance) -> AssignResult:
     )
 
 
-def _cut(inst: _Instance, reviewer_caps: list[int], wanted: int) -> tuple[set[int] | None, int]:
+def _cut(inst: Instance, reviewer_caps: list[int], wanted: int) -> tuple[set[int] | None, int]:
     """Max flow source -> reviewer (cap) -> proposal (1) -> sink (k); when it falls short of
     ``wanted``, the source side of a minimum cut and the cut's value."""
     solver = max_flow.SimpleMaxFlow()
@@ -483,7 +371,7 @@ def _cut(inst: _Instance, reviewer_caps: list[int], wanted: int) -> tuple[set[in
 # --- "total": min-cost flow -------------------------------------------------------------------
 
 
-def _min_cost_flow(inst: _Instance) -> list[tuple[int, int]] | None:
+def _min_cost_flow(inst: Instance) -> list[tuple[int, int]] | None:
     """The assignment of largest total affinity, or None when the loads cannot hold."""
     solver = min_cost_flow.SimpleMinCostFlow()
     source, sink = 0, 1 + inst.R + inst.P
@@ -523,9 +411,7 @@ def _min_cost_flow(inst: _Instance) -> list[tuple[int, int]] | None:
 _LP_FROM = 3000
 
 
-def _solve_fair(
-    inst: _Instance, best_total: list[tuple[int, int]], deadline: float
-) -> AssignResult:
+def _solve_fair(inst: Instance, best_total: list[Pair], deadline: float) -> AssignResult:
     """Phase 1: the largest minimum z*; phase 2: the largest total with every sum >= z*.
 
     Bounds on z: each proposal's k best eligible affinities, then (large instances) the LP
@@ -533,71 +419,103 @@ def _solve_fair(
     use. Assignments: the total-optimal flow, then an LP-guided repair (the LP's fractional
     proposals and some neighbours re-solved on CP-SAT, the rest kept), then CP-SAT on the
     whole model, hinted and bounded, for whatever is still open."""
-    cost = inst.cost
-    flow_total = sum(cost[pair] for pair in best_total)
     lower = min(_sums(inst, best_total))
     upper = min(_best_sum(inst, p) for p in range(inst.P))
     if lower >= upper:  # the total-optimal assignment already reaches the bound: optimal twice
         return _result(inst, "optimal", best_total)
-    incumbent = best_total
-    total_bound = flow_total  # phase 2 only adds constraints to the "total" problem
-    lp_total_at: dict[int, int] = {}  # threshold t -> LP bound on the total with min >= t
-
+    fair = _Fair(
+        lower=lower,
+        upper=upper,
+        incumbent=best_total,
+        # Phase 2 only adds constraints to the "total" problem.
+        total_bound=sum(inst.cost[pair] for pair in best_total),
+    )
     if len(inst.aff) >= _LP_FROM:
-        from .assign_lp import Relaxation, repair
+        _bound_min_by_lp(inst, fair, deadline)
+    if fair.lower < fair.upper:
+        unproven = _maximise_min(inst, fair, deadline)
+        if unproven is not None:
+            return unproven
+    return _maximise_total(inst, fair, best_total, deadline)
 
-        lp = Relaxation(inst)
-        upper = min(upper, lp.max_min())
-        while lower < upper and time.monotonic() < deadline:
-            t = upper
-            keep = _usable_pairs(inst, t)
-            relaxed = lp.threshold(t, keep)
-            if relaxed is None:  # no fractional assignment reaches t: neither does any other
-                upper = t - 1
-                continue
-            values, lp_total = relaxed
-            lp_total_at[t] = lp_total
-            found = repair(inst, t, keep, values, deadline)
-            if found is not None and _fits(inst, found, t):
-                lower, incumbent = t, found
-            break
 
-    if lower < upper:
-        # Phase 1 on CP-SAT: maximise z over [lower, upper], from the best assignment known.
-        keep = _usable_pairs(inst, lower)
-        model, x = _model(inst, keep)
-        z = model.new_int_var(lower, upper, "z")
-        for p in range(inst.P):
-            model.add(sum(cost[r, p] * x[r, p] for r in _of(x, inst, p)) >= z)
-        model.maximize(z)
-        _hint(model, x, incumbent)
-        status, solver = _run(model, deadline, len(x))
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            incumbent = _pairs(solver, x)
-            lower = int(round(solver.objective_value))
-        if status == cp_model.OPTIMAL:
-            upper = lower
-        else:
-            if status == cp_model.FEASIBLE:
-                upper = min(upper, math.floor(solver.best_objective_bound + 1e-6))
-            return _result(
-                inst, "feasible", incumbent,
-                gap=(upper - lower) / inst.scale, gap_objective="min_proposal_affinity",
-            )  # fmt: skip
+@dataclass
+class _Fair:
+    """What is known while solving "fair", in scaled integers: the largest minimum z lies in
+    [``lower``, ``upper``], ``incumbent`` reaches ``lower``, no assignment with min >= z* has a
+    total above ``total_bound``; ``lp_total_at``: threshold t -> LP bound on the total with
+    min >= t."""
 
-    # Phase 2: z* = lower is proven. The largest total with every proposal's sum >= z*.
-    zstar = lower
+    lower: int
+    upper: int
+    incumbent: list[Pair]
+    total_bound: int
+    lp_total_at: dict[int, int] = field(default_factory=dict)
+
+
+def _bound_min_by_lp(inst: Instance, fair: _Fair, deadline: float) -> None:
+    """Lower ``upper`` to the LP relaxation's bound, then try the LP-guided repair at it."""
+    lp = Relaxation(inst)
+    fair.upper = min(fair.upper, lp.max_min())
+    while fair.lower < fair.upper and time.monotonic() < deadline:
+        t = fair.upper
+        keep = _usable_pairs(inst, t)
+        relaxed = lp.threshold(t, keep)
+        if relaxed is None:  # no fractional assignment reaches t: neither does any other
+            fair.upper = t - 1
+            continue
+        values, lp_total = relaxed
+        fair.lp_total_at[t] = lp_total
+        found = repair(inst, t, keep, values, deadline)
+        if found is not None and _fits(inst, found, t):
+            fair.lower, fair.incumbent = t, found
+        break
+
+
+def _maximise_min(inst: Instance, fair: _Fair, deadline: float) -> AssignResult | None:
+    """Phase 1 on CP-SAT: maximise z over [lower, upper], from the best assignment known.
+    None when z* is proven (``lower`` holds it); else the "feasible" answer with its gap."""
+    cost = inst.cost
+    keep = _usable_pairs(inst, fair.lower)
+    model, x = _model(inst, keep)
+    z = model.new_int_var(fair.lower, fair.upper, "z")
+    for p in range(inst.P):
+        model.add(sum(cost[r, p] * x[r, p] for r in _of(x, inst, p)) >= z)
+    model.maximize(z)
+    _hint(model, x, fair.incumbent)
+    status, solver = _run(model, deadline, len(x))
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        fair.incumbent = _pairs(solver, x)
+        fair.lower = int(round(solver.objective_value))
+    if status == cp_model.OPTIMAL:
+        fair.upper = fair.lower
+        return None
+    if status == cp_model.FEASIBLE:
+        fair.upper = min(fair.upper, math.floor(solver.best_objective_bound + 1e-6))
+    return _result(
+        inst, "feasible", fair.incumbent,
+        gap=(fair.upper - fair.lower) / inst.scale, gap_objective="min_proposal_affinity",
+    )  # fmt: skip
+
+
+def _maximise_total(
+    inst: Instance, fair: _Fair, best_total: list[Pair], deadline: float
+) -> AssignResult:
+    """Phase 2: z* = lower is proven. The largest total with every proposal's sum >= z*:
+    the total-optimal flow or the incumbent when they reach the bound, else HiGHS (large
+    instances), then CP-SAT."""
+    cost = inst.cost
+    zstar = fair.lower
     if min(_sums(inst, best_total)) >= zstar:
         return _result(inst, "optimal", best_total)
-    if zstar in lp_total_at:
-        total_bound = min(total_bound, lp_total_at[zstar])
+    incumbent, total_bound = fair.incumbent, fair.total_bound
+    if zstar in fair.lp_total_at:
+        total_bound = min(total_bound, fair.lp_total_at[zstar])
     value = sum(cost[pair] for pair in incumbent)
     if value >= total_bound:
         return _result(inst, "optimal", incumbent)
     keep = _usable_pairs(inst, zstar)
     if len(inst.aff) >= _LP_FROM:
-        from .assign_lp import mip_total
-
         found, bound = mip_total(inst, zstar, keep, deadline)
         total_bound = min(total_bound, bound)
         if found is not None and _fits(inst, found, zstar):
@@ -628,7 +546,7 @@ def _solve_fair(
     )  # fmt: skip
 
 
-def _best_sum(inst: _Instance, p: int) -> int:
+def _best_sum(inst: Instance, p: int) -> int:
     """The largest sum proposal p can have, loads ignored: its fixed pairs and the best of the
     others for the seats left."""
     kept = sum(inst.cost[r, p] for r in inst.eligible[p] if (r, p) in inst.fixed)
@@ -638,7 +556,7 @@ def _best_sum(inst: _Instance, p: int) -> int:
     return kept + sum(others[: inst.k - inst.fixed_of_p[p]])
 
 
-def _fits(inst: _Instance, pairs: list[tuple[int, int]], t: int) -> bool:
+def _fits(inst: Instance, pairs: list[tuple[int, int]], t: int) -> bool:
     """Checked in integers: k distinct eligible reviewers each, loads in range, sums >= t."""
     if len(set(pairs)) != len(pairs) or any(pair not in inst.cost for pair in pairs):
         return False
@@ -655,7 +573,7 @@ def _fits(inst: _Instance, pairs: list[tuple[int, int]], t: int) -> bool:
     )
 
 
-def _usable_pairs(inst: _Instance, t: int) -> list[tuple[int, int]]:
+def _usable_pairs(inst: Instance, t: int) -> list[tuple[int, int]]:
     """The eligible pairs that can be part of an assignment where every proposal's sum is at
     least t: a(r, p) plus p's k-1 best other affinities must reach t."""
     keep = []
@@ -671,11 +589,11 @@ def _usable_pairs(inst: _Instance, t: int) -> list[tuple[int, int]]:
     return keep
 
 
-def _of(x: dict, inst: _Instance, p: int) -> list[int]:
+def _of(x: dict[Pair, cp_model.IntVar], inst: Instance, p: int) -> list[int]:
     return [r for r in inst.eligible[p] if (r, p) in x]
 
 
-def _sums(inst: _Instance, pairs: list[tuple[int, int]]) -> list[int]:
+def _sums(inst: Instance, pairs: list[tuple[int, int]]) -> list[int]:
     sums = [0] * inst.P
     for r, p in pairs:
         sums[p] += inst.cost[r, p]
@@ -683,12 +601,12 @@ def _sums(inst: _Instance, pairs: list[tuple[int, int]]) -> list[int]:
 
 
 def _model(
-    inst: _Instance, pairs: list[tuple[int, int]]
+    inst: Instance, pairs: list[tuple[int, int]]
 ) -> tuple[cp_model.CpModel, dict[tuple[int, int], cp_model.IntVar]]:
     model = cp_model.CpModel()
     x = {pair: model.new_bool_var(f"x{pair[0]}_{pair[1]}") for pair in pairs}
-    by_p: list[list] = [[] for _ in range(inst.P)]
-    by_r: list[list] = [[] for _ in range(inst.R)]
+    by_p: list[list[cp_model.IntVar]] = [[] for _ in range(inst.P)]
+    by_r: list[list[cp_model.IntVar]] = [[] for _ in range(inst.R)]
     for (r, p), var in x.items():
         by_p[p].append(var)
         by_r[r].append(var)
@@ -702,7 +620,9 @@ def _model(
     return model, x
 
 
-def _hint(model: cp_model.CpModel, x: dict, pairs: list[tuple[int, int]]) -> None:
+def _hint(
+    model: cp_model.CpModel, x: dict[Pair, cp_model.IntVar], pairs: list[tuple[int, int]]
+) -> None:
     chosen = set(pairs)
     for pair, var in x.items():
         model.add_hint(var, pair in chosen)
@@ -710,7 +630,7 @@ def _hint(model: cp_model.CpModel, x: dict, pairs: list[tuple[int, int]]) -> Non
 
 def _run(
     model: cp_model.CpModel, deadline: float, size: int, cap: float | None = None
-) -> tuple[int, cp_model.CpSolver]:
+) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     solver = cp_model.CpSolver()
     left = max(0.01, deadline - time.monotonic())
     solver.parameters.max_time_in_seconds = left if cap is None else min(left, cap)
@@ -719,5 +639,5 @@ def _run(
     return solver.solve(model), solver
 
 
-def _pairs(solver: cp_model.CpSolver, x: dict) -> list[tuple[int, int]]:
+def _pairs(solver: cp_model.CpSolver, x: dict[Pair, cp_model.IntVar]) -> list[tuple[int, int]]:
     return [pair for pair, var in x.items() if solver.boolean_value(var)]

@@ -15,15 +15,11 @@ from __future__ import annotations
 import math
 import random
 import time
-from typing import TYPE_CHECKING
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-if TYPE_CHECKING:
-    from .assign import _Instance
-
-Pair = tuple[int, int]
+from .assign_problem import Instance, Pair
 
 
 def _slack(value: float) -> float:
@@ -33,7 +29,7 @@ def _slack(value: float) -> float:
 class _LP:
     """max z (or the total) over the fractional assignments using only ``pairs``."""
 
-    def __init__(self, inst: _Instance, pairs: list[Pair]):
+    def __init__(self, inst: Instance, pairs: list[Pair]):
         self.inst = inst
         self.pairs = pairs
         solver = pywraplp.Solver.CreateSolver("GLOP")
@@ -64,7 +60,7 @@ class _LP:
             return None
         if status != pywraplp.Solver.OPTIMAL:
             return math.inf  # no bound learnt
-        return objective.Value()
+        return float(objective.Value())
 
     def max_total(self, t: float) -> tuple[dict[Pair, float], float] | None:
         """The LP's largest total with every proposal's sum >= t, and its solution."""
@@ -81,7 +77,7 @@ class _LP:
 
 
 class Relaxation:
-    def __init__(self, inst: _Instance):
+    def __init__(self, inst: Instance):
         self.inst = inst
 
     def max_min(self) -> int:
@@ -109,7 +105,7 @@ class Relaxation:
 
 
 def repair(
-    inst: _Instance, t: int, keep: list[Pair], values: dict[Pair, float], deadline: float
+    inst: Instance, t: int, keep: list[Pair], values: dict[Pair, float], deadline: float
 ) -> list[Pair] | None:
     """An assignment with every proposal's sum >= t, built from the LP solution ``values``:
     proposals the LP leaves fractional, plus growing sets of neighbours, are re-solved on
@@ -141,7 +137,7 @@ def repair(
                 used[r] += 1
         model = cp_model.CpModel()
         x = {(r, p): model.new_bool_var("") for p in free for r in by_p.get(p, [])}
-        per_r: dict[int, list] = {}
+        per_r: dict[int, list[cp_model.IntVar]] = {}
         for p in free:
             chosen = [x[r, p] for r in by_p.get(p, [])]
             model.add(sum(chosen) == inst.k)
@@ -166,13 +162,13 @@ def repair(
         solver.parameters.num_workers = 8
         status = solver.solve(model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            chosen = [pair for pair, var in x.items() if solver.boolean_value(var)]
-            return [pair for pair in integral if pair[1] not in free] + chosen
+            picked = [pair for pair, var in x.items() if solver.boolean_value(var)]
+            return [pair for pair in integral if pair[1] not in free] + picked
     return None
 
 
 def mip_total(
-    inst: _Instance, t: int, keep: list[Pair], deadline: float
+    inst: Instance, t: int, keep: list[Pair], deadline: float
 ) -> tuple[list[Pair] | None, int]:
     """Phase 2 on HiGHS' branch and cut: the largest total with every proposal's sum >= t.
     Returns the assignment found (checked exactly by the caller) and the proven bound."""
@@ -186,7 +182,7 @@ def mip_total(
     for pair in inst.fixed:
         x[pair].SetLb(1)
     by_p: list[list[Pair]] = [[] for _ in range(inst.P)]
-    by_r: list[list] = [[] for _ in range(inst.R)]
+    by_r: list[list[pywraplp.Variable]] = [[] for _ in range(inst.R)]
     for (r, p), var in x.items():
         by_p[p].append((r, p))
         by_r[r].append(var)

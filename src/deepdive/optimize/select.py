@@ -6,8 +6,11 @@ Plain dataclasses in and out, OR-Tools CP-SAT underneath, no Django import.
 - :func:`solve` answers it with a :class:`SelectResult`; :func:`solve_json` is the JSON layer
   used by ``deepdive select``.
 
-How it is solved (the model lives in ``select_model.py``, the explanations in
-``select_explain.py``):
+The input and output dataclasses live in ``select_problem.py``, the CP-SAT model in
+``select_model.py``, the explanations in ``select_explain.py``; imports run one way, ``select``
+-> ``select_explain`` -> ``select_model`` -> ``select_problem``.
+
+How it is solved:
 
 - One boolean per proposal. Hard rules are linear constraints, grouped by rule name (``seats``,
   ``include``, ``exclude``, ``max_per_organisation``, ``max_per_lead_org_type``,
@@ -33,9 +36,21 @@ How it is solved (the model lives in ``select_model.py``, the explanations in
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import time
 from typing import Any
 
+from .select_explain import explain, explain_unsolved
+from .select_model import Data, Lex, conflict_sentence, lexicographic, minimal_conflicts
+from .select_problem import (
+    DEFAULT_TIME_LIMIT,
+    RULE_NAMES,
+    Explanation,
+    Proposal,
+    Rules,
+    SelectProblem,
+    SelectResult,
+    Weights,
+)
 from .validation import (
     InputError,
     array,
@@ -48,189 +63,20 @@ from .validation import (
     whole,
 )
 
-RULE_NAMES = (
-    "seats",
-    "include",
-    "exclude",
-    "max_per_organisation",
-    "max_per_lead_org_type",
-    "max_per_region",
-)
-
-DEFAULT_TIME_LIMIT = 60.0
-
-
-# ---------------------------------------------------------------------------------------------
-# Input
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Proposal:
-    id: str
-    score: float
-    organisations: tuple[str, ...] = ()
-    org_types: tuple[str, ...] = ()
-    lead_org_type: str | None = None
-    regions: tuple[str, ...] = ()
-    themes: tuple[str, ...] = ()
-    outcomes: tuple[int, ...] = ()
-    pathfinder: bool = False
-
-    @property
-    def joint(self) -> bool:
-        """Two or more *distinct* organisations."""
-        return len(set(self.organisations)) >= 2
-
-
-@dataclass(frozen=True)
-class Weights:
-    joint: float = 0.5
-    pathfinder: float = 0.5
-    org_type_coverage: float = 0.25
-    region_coverage: float = 0.25
-
-
-@dataclass(frozen=True)
-class Rules:
-    min_per_theme: dict[str, int] = field(default_factory=dict)
-    min_per_outcome: dict[int, int] = field(default_factory=dict)
-    max_per_organisation: int | None = None
-    max_per_lead_org_type: int | None = None
-    max_per_region: int | None = None
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-
-    def active(self) -> tuple[str, ...]:
-        """The hard-rule groups that constrain anything, in ``RULE_NAMES`` order."""
-        on = {
-            "seats": True,
-            "include": bool(self.include),
-            "exclude": bool(self.exclude),
-            "max_per_organisation": self.max_per_organisation is not None,
-            "max_per_lead_org_type": self.max_per_lead_org_type is not None,
-            "max_per_region": self.max_per_region is not None,
-        }
-        return tuple(name for name in RULE_NAMES if on[name])
-
-
-@dataclass(frozen=True)
-class SelectProblem:
-    seats: int
-    proposals: tuple[Proposal, ...]
-    weights: Weights = field(default_factory=Weights)
-    rules: Rules = field(default_factory=Rules)
-    time_limit_seconds: float = DEFAULT_TIME_LIMIT
-
-    # Plain-Python evaluations of a selection, used for the reported figures and by tests.
-
-    def value(self, proposal: Proposal) -> float:
-        w = self.weights
-        return (
-            proposal.score
-            + (w.joint if proposal.joint else 0.0)
-            + (w.pathfinder if proposal.pathfinder else 0.0)
-        )
-
-    def objective(self, ids: list[str] | tuple[str, ...] | set[str]) -> float:
-        chosen = [p for p in self.proposals if p.id in set(ids)]
-        types = {t for p in chosen for t in p.org_types}
-        regions = {r for p in chosen for r in p.regions}
-        return (
-            math.fsum(self.value(p) for p in chosen)
-            + self.weights.org_type_coverage * len(types)
-            + self.weights.region_coverage * len(regions)
-        )
-
-    def quotas(self) -> list[tuple[str, int, set[str]]]:
-        """(quota name, minimum, ids of the proposals that meet it) for every quota."""
-        out = []
-        for theme, minimum in self.rules.min_per_theme.items():
-            meets = {p.id for p in self.proposals if theme in p.themes}
-            out.append((f"min_per_theme.{theme}", minimum, meets))
-        for outcome, minimum in self.rules.min_per_outcome.items():
-            meets = {p.id for p in self.proposals if outcome in p.outcomes}
-            out.append((f"min_per_outcome.{outcome}", minimum, meets))
-        return out
-
-    def short(self, ids: list[str] | tuple[str, ...] | set[str]) -> list[dict[str, Any]]:
-        chosen = set(ids)
-        out = []
-        for name, minimum, meets in self.quotas():
-            missing = minimum - len(chosen & meets)
-            if missing > 0:
-                out.append({"quota": name, "missing": missing})
-        return out
-
-    def shortfall(self, ids: list[str] | tuple[str, ...] | set[str]) -> int:
-        return sum(item["missing"] for item in self.short(ids))
-
-    def target_size(self) -> int:
-        excluded = set(self.rules.exclude)
-        return min(self.seats, sum(1 for p in self.proposals if p.id not in excluded))
-
-
-# ---------------------------------------------------------------------------------------------
-# Output
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why one proposal is in or out.
-
-    ``code`` is one of: ``selected``, ``included`` (selected, forced by ``include``),
-    ``excluded``, ``cannot_fit`` (no selection with it keeps the hard rules), ``quota_cost``
-    (with it the quotas fall further short), ``lower_objective``, ``tie`` (an equally good
-    selection has it), ``no_swap`` (cheap mode: no single swap keeps the hard rules),
-    ``time_limit`` (the solver stopped before a better selection with it) and ``no_solution``
-    (the hard rules cannot hold at all, or no selection was found in time).
-
-    ``forced_in_loss`` is the objective lost by the best selection that contains it (0 for a
-    selected proposal, None when no selection with it keeps the hard rules or nothing is
-    known); ``forced_in_exact`` says whether it comes from a proven re-solve (True) or is an
-    upper bound from the best single swap (False). ``forced_in_extra_shortfall`` is how much
-    further short the quotas would fall with it forced in.
-
-    ``reason`` says the same as ``sentence`` as data, for callers that word it themselves (in
-    another language, with names for the codes): always ``code``, then per code the figures
-    and ids the sentence uses (see ``select_explain.py``). The command line's JSON leaves it
-    out (its contract is the sentence); the selection pages use it.
-    """
-
-    id: str
-    selected: bool
-    code: str
-    sentence: str
-    forced_in_loss: float | None = None
-    forced_in_exact: bool = True
-    forced_in_extra_shortfall: int | None = None
-    reason: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class SelectResult:
-    status: str  # optimal | quotas_short | feasible | infeasible | unknown
-    selected: list[str]
-    objective: float | None
-    shortfall: int | None
-    short: list[dict[str, Any]]
-    explanations: dict[str, Explanation]
-    conflicts: list[str] | None = None
-    reason: str | None = None
-    gap: float | None = None
-    shortfall_bound: int | None = None
-    scale: float = 1e6
-    rounding_bound: float = 0.0
-
-    @property
-    def forced_in_loss(self) -> dict[str, float | None]:
-        return {pid: e.forced_in_loss for pid, e in self.explanations.items()}
-
-    @property
-    def reason_codes(self) -> dict[str, str]:
-        return {pid: e.code for pid, e in self.explanations.items()}
-
+__all__ = [
+    "DEFAULT_TIME_LIMIT",
+    "RULE_NAMES",
+    "Explanation",
+    "Proposal",
+    "Rules",
+    "SelectProblem",
+    "SelectResult",
+    "Weights",
+    "parse",
+    "solve",
+    "solve_json",
+    "to_json",
+]
 
 # ---------------------------------------------------------------------------------------------
 # Parsing
@@ -323,17 +169,25 @@ def _rules(value: Any, ids: set[str]) -> Rules:
         if number_ in outcomes:
             raise InputError(f"rules.min_per_outcome: Outcome {number_} is given twice ({key!r})")
         outcomes[number_] = minimum
-    caps = {}
+    caps: dict[str, int | None] = {}
     for key in ("max_per_organisation", "max_per_lead_org_type", "max_per_region"):
         caps[key] = None if key not in value else whole(value[key], f"rules.{key}", minimum=1)
-    lists = {}
+    lists: dict[str, tuple[str, ...]] = {}
     for key in ("include", "exclude"):
         items = _ids(value.get(key, []), f"rules.{key}")
         unique_ids(items, f"rules.{key}")
         for i, item in enumerate(items):
             known_id(item, ids, f"rules.{key}[{i}]", "proposal")
         lists[key] = items
-    return Rules(min_per_theme=themes, min_per_outcome=outcomes, **caps, **lists)
+    return Rules(
+        min_per_theme=themes,
+        min_per_outcome=outcomes,
+        max_per_organisation=caps["max_per_organisation"],
+        max_per_lead_org_type=caps["max_per_lead_org_type"],
+        max_per_region=caps["max_per_region"],
+        include=lists["include"],
+        exclude=lists["exclude"],
+    )
 
 
 def parse(data: Any) -> SelectProblem:
@@ -366,9 +220,108 @@ def parse(data: Any) -> SelectProblem:
 
 
 def solve(problem: SelectProblem) -> SelectResult:
-    from .select_model import solve_problem
+    """The lexicographic answer, or why there is none, with every proposal explained."""
+    limit = problem.time_limit_seconds
+    data = Data(problem, time.monotonic() + limit)
+    # Keep about a tenth of the time for explanations.
+    main = lexicographic(data, data.active, limit * 0.9)
+    if main.state == "infeasible":
+        return _infeasible(data)
+    if main.state == "unknown":
+        return _unknown(data)
+    return _answer(data, main)
 
-    return solve_problem(problem)
+
+def _infeasible(data: Data) -> SelectResult:
+    """The hard rules cannot hold: name the minimal conflicts and say why."""
+    conflicts = minimal_conflicts(data, max(1.0, data.remaining()))
+    names = [r for r in RULE_NAMES if any(r in c for c in conflicts)]
+    if conflicts:
+        parts = [conflict_sentence(data, c, max(0.5, data.remaining())) for c in conflicts]
+        reason = "The hard rules cannot hold together: " + "; ".join(parts) + "."
+    else:  # the time ran out before any minimal conflict was isolated
+        names = list(data.active)
+        reason = "The hard rules cannot hold together (no smaller conflict found in time)."
+    return SelectResult(
+        status="infeasible",
+        selected=[],
+        objective=None,
+        shortfall=None,
+        short=[],
+        explanations=explain_unsolved(
+            data, f"the hard rules cannot hold together ({', '.join(names)})"
+        ),
+        conflicts=names,
+        reason=reason,
+        scale=data.scale,
+    )
+
+
+def _unknown(data: Data) -> SelectResult:
+    """No selection was found within the time limit."""
+    limit = data.problem.time_limit_seconds
+    return SelectResult(
+        status="unknown",
+        selected=[],
+        objective=None,
+        shortfall=None,
+        short=[],
+        explanations=explain_unsolved(data, "no selection was found within the time limit"),
+        reason=(
+            f"No selection was found within the time limit of {limit:g} s; "
+            "raise time_limit_seconds."
+        ),
+        scale=data.scale,
+    )
+
+
+def _answer(data: Data, main: Lex) -> SelectResult:
+    """A selection: its figures recomputed in floating point, its status and gap, explained."""
+    problem = data.problem
+    chosen = {data.ids[i] for i, on in enumerate(main.chosen) if on}
+    selected = [pid for pid in data.ids if pid in chosen]
+    objective = problem.objective(selected)
+    short = problem.short(selected)
+    shortfall = sum(item["missing"] for item in short)
+    proven = main.short_proven and main.obj_proven
+    if proven:
+        status = "optimal" if shortfall == 0 else "quotas_short"
+        gap = None
+    else:
+        status = "feasible"
+        gap = max(0.0, _objective_bound(data, main) - objective)
+    result = SelectResult(
+        status=status,
+        selected=selected,
+        objective=objective,
+        shortfall=shortfall,
+        short=short,
+        explanations={},
+        gap=gap,
+        shortfall_bound=main.short_bound if not proven else None,
+        scale=data.scale,
+        rounding_bound=data.rounding,
+    )
+    result.explanations = explain(data, result, main, proven)
+    return result
+
+
+def _objective_bound(data: Data, main: Lex) -> float:
+    """An upper bound of the objective, for the gap of an answer not proven optimal.
+
+    The proven bound of the objective solve holds when the shortfall is proven minimal;
+    otherwise (or when that solve found nothing) only the bound that ignores every rule:
+    the best values for the seats plus every org type and region covered."""
+    weights = data.problem.weights
+    best = sorted(data.values, reverse=True)[: data.target(data.active)]
+    bound = (
+        math.fsum(v for v in best if v > 0)
+        + weights.org_type_coverage * len(data.types)
+        + weights.region_coverage * len(data.regions)
+    )
+    if main.short_proven and math.isfinite(main.obj_bound):
+        bound = min(bound, main.obj_bound / data.scale + data.rounding)
+    return bound
 
 
 def to_json(result: SelectResult) -> dict[str, Any]:

@@ -29,9 +29,12 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypedDict
 
-from .select import Explanation, SelectResult
-from .select_model import RULE_NAMES, Data, Lex, _maximise, feasible, lexicographic, lp_bound
+from .select_model import Data, Lex, _maximise, feasible, lexicographic, lp_bound
+from .select_problem import RULE_NAMES, Explanation, Proposal, SelectResult
 
 EXACT_EXPLAIN_LIMIT = 60
 # Beyond that many left-out proposals, exact re-solves stop after this long (and after a
@@ -39,6 +42,9 @@ EXACT_EXPLAIN_LIMIT = 60
 EXPLAIN_BUDGET_SECONDS = 2.0
 # Time one forced-in re-solve may take before the cheaper bound is used for that proposal.
 FORCED_SOLVE_SECONDS = 10.0
+
+# What a cap rule breaks when one more proposal comes in (``Explanation.reason["breaks"]``).
+Break = TypedDict("Break", {"rule": str, "key": str, "with": list[str]})
 
 _WHAT = {
     "max_per_organisation": "organisation",
@@ -53,11 +59,11 @@ def fmt(x: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _list(items) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+def _list(items: Iterable[str]) -> str:
+    names = list(items)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def explain_unsolved(data: Data, why: str) -> dict[str, Explanation]:
@@ -77,8 +83,24 @@ def explain_unsolved(data: Data, why: str) -> dict[str, Explanation]:
     return out
 
 
+@dataclass(frozen=True)
+class _Solved:
+    """The selection being explained: what the sentences compare a left-out proposal with."""
+
+    selected: list[str]
+    objective: float
+    shortfall: int
+
+    @classmethod
+    def of(cls, result: SelectResult) -> _Solved:
+        if result.objective is None or result.shortfall is None:
+            raise ValueError(f"only a selection can be explained, not {result.status!r}")
+        return cls(result.selected, result.objective, result.shortfall)
+
+
 def explain(data: Data, result: SelectResult, main: Lex, proven: bool) -> dict[str, Explanation]:
     problem = data.problem
+    solved = _Solved.of(result)
     chosen = [i for i, on in enumerate(main.chosen) if on]
     in_set = set(chosen)
     tolerance = 2 * data.rounding + 1e-9
@@ -96,17 +118,17 @@ def explain(data: Data, result: SelectResult, main: Lex, proven: bool) -> dict[s
         left_out.sort(key=lambda i: -data.values[i])
     answers: dict[int, Explanation] = {}
     swaps = _Swaps(data, chosen) if len(left_out) > EXACT_EXPLAIN_LIMIT else None
-    if proven and len(left_out) > EXACT_EXPLAIN_LIMIT and exact_until > time.monotonic():
-        answers = _fast_exact(data, result, chosen, left_out, tolerance, exact_until, swaps)
+    if swaps is not None and proven and exact_until > time.monotonic():
+        answers = _fast_exact(data, solved, chosen, left_out, tolerance, exact_until, swaps)
     for i in left_out:
         if i in answers:
             continue
         answer = None
         if exact_until - time.monotonic() > 0.05:
             seconds = min(FORCED_SOLVE_SECONDS, exact_until - time.monotonic())
-            answer = _forced_exact(data, result, chosen, i, tolerance, seconds)
+            answer = _forced_exact(data, solved, chosen, i, tolerance, seconds)
         if answer is None:
-            answer = _forced_swap(data, result, chosen, i, tolerance, proven, swaps)
+            answer = _forced_swap(data, solved, chosen, i, tolerance, proven, swaps)
         answers[i] = answer
     out: dict[str, Explanation] = {}
     for i, p in enumerate(problem.proposals):
@@ -126,7 +148,7 @@ def _selected(data: Data, chosen: list[int], i: int) -> Explanation:
     p = problem.proposals[i]
     w = problem.weights
     parts = [f"score {fmt(p.score)}"]
-    reason: dict = {
+    reason: dict[str, Any] = {
         "score": p.score,
         "joint": w.joint if p.joint else 0.0,
         "pathfinder": w.pathfinder if p.pathfinder else 0.0,
@@ -188,10 +210,10 @@ def _blocking(data: Data, chosen: list[int], i: int, among: set[int] | None = No
     ]
 
 
-def _breaks(data: Data, chosen: list[int], i: int, among: set[int] | None = None) -> list[dict]:
+def _breaks(data: Data, chosen: list[int], i: int, among: set[int] | None = None) -> list[Break]:
     """What adding proposal i to ``among`` would break: [{"rule", "key", "with": [ids]}]."""
     pool = set(chosen) if among is None else among
-    out = []
+    out: list[Break] = []
     for name in ("max_per_organisation", "max_per_lead_org_type", "max_per_region"):
         cap = data.caps[name]
         if name not in data.active or cap is None:
@@ -201,11 +223,18 @@ def _breaks(data: Data, chosen: list[int], i: int, among: set[int] | None = None
                 continue
             inside = [data.ids[j] for j in members if j in pool]
             if len(inside) >= cap:
-                out.append({"rule": name, "key": key, "with": inside})
+                out.append(Break({"rule": name, "key": key, "with": inside}))
     return out
 
 
-def _forced_exact(data: Data, result, chosen, i, tolerance, seconds) -> Explanation | None:
+def _forced_exact(
+    data: Data,
+    result: _Solved,
+    chosen: list[int],
+    i: int,
+    tolerance: float,
+    seconds: float,
+) -> Explanation | None:
     started = time.monotonic()
     lex = lexicographic(data, data.active, seconds, forced=(i,), try_short=result.shortfall)
     if lex.state == "infeasible":
@@ -215,7 +244,9 @@ def _forced_exact(data: Data, result, chosen, i, tolerance, seconds) -> Explanat
     return _exact(data, result, i, [j for j, on in enumerate(lex.chosen) if on], tolerance)
 
 
-def _exact(data: Data, result, i, members: list[int], tolerance) -> Explanation:
+def _exact(
+    data: Data, result: _Solved, i: int, members: list[int], tolerance: float
+) -> Explanation:
     """The explanation of left-out ``i`` from ``members``, a proven best selection with it."""
     problem = data.problem
     pid = data.ids[i]
@@ -274,11 +305,16 @@ def _exact(data: Data, result, i, members: list[int], tolerance) -> Explanation:
     )
 
 
-def _cannot_fit(data: Data, chosen, i, seconds) -> Explanation:
+def _cannot_fit(data: Data, chosen: list[int], i: int, seconds: float) -> Explanation:
     pid = data.ids[i]
     include = set(data.include)
     target = data.target(data.active)
-    reason: dict = {"breaks": [], "rules": [], "seats": target, "all_seats_included": False}
+    reason: dict[str, Any] = {
+        "breaks": [],
+        "rules": [],
+        "seats": target,
+        "all_seats_included": False,
+    }
     if "include" in data.active:
         clash = _blocking(data, chosen, i, among=include)
         if clash:
@@ -317,7 +353,15 @@ def _cannot_fit(data: Data, chosen, i, seconds) -> Explanation:
     return Explanation(pid, False, "cannot_fit", sentence, None, True, None, reason)
 
 
-def _forced_swap(data: Data, result, chosen, i, tolerance, proven, swaps=None) -> Explanation:
+def _forced_swap(
+    data: Data,
+    result: _Solved,
+    chosen: list[int],
+    i: int,
+    tolerance: float,
+    proven: bool,
+    swaps: _Swaps | None = None,
+) -> Explanation:
     """The cheap bound: the best single swap of i for a selected, not included proposal."""
     problem = data.problem
     pid = data.ids[i]
@@ -443,19 +487,20 @@ class _Swaps:
         self.props = problem.proposals
         self.chosen = chosen
         self.free = [q for q in chosen if q not in set(data.include)]
-        self.keys = {
+        self.keys: dict[str, Callable[[Proposal], tuple[str, ...]]] = {
             "max_per_organisation": lambda p: tuple(dict.fromkeys(p.organisations)),
             "max_per_lead_org_type": lambda p: (
                 () if p.lead_org_type is None else (p.lead_org_type,)
             ),
             "max_per_region": lambda p: tuple(dict.fromkeys(p.regions)),
         }
-        self.caps = {
-            name: data.caps[name]
+        self.caps: dict[str, int] = {
+            name: cap
             for name in self.keys
-            if name in data.active and data.caps[name] is not None
+            if name in data.active and (cap := data.caps[name]) is not None
         }
-        self.counts = {name: {} for name in self.caps}
+        # rule name -> key -> how many selected proposals have it
+        self.counts: dict[str, dict[str, int]] = {name: {} for name in self.caps}
         for q in chosen:
             for name in self.caps:
                 for key in self.keys[name](self.props[q]):
@@ -476,7 +521,7 @@ class _Swaps:
         data, props = self.data, self.props
         p = props[i]
         w = data.problem.weights
-        best = None
+        best: tuple[tuple[int, float], int] | None = None  # ((shortfall, -objective), q)
         for q in self.free:
             other = props[q]
             ok = True
@@ -508,16 +553,24 @@ class _Swaps:
             for (minimum, meets), met in zip(self.quotas, self.met, strict=True):
                 now = met - (other.id in meets) + (p.id in meets)
                 short += max(0, minimum - now)
-            key = (short, -objective)
-            if best is None or key < best[0]:
-                best = (key, q)
+            rank = (short, -objective)
+            if best is None or rank < best[0]:
+                best = (rank, q)
         if best is None:
             return None
         (short, neg), q = best
         return short, -neg, q
 
 
-def _fast_exact(data: Data, result, chosen, left_out, tolerance, until, swaps):
+def _fast_exact(
+    data: Data,
+    result: _Solved,
+    chosen: list[int],
+    left_out: list[int],
+    tolerance: float,
+    until: float,
+    swaps: _Swaps,
+) -> dict[int, Explanation]:
     """Exact forced-in answers without a full re-solve for each left-out proposal.
 
     The LP relaxation (shortfall kept at the optimum's) bounds, through its reduced costs,

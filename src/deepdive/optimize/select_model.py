@@ -1,6 +1,7 @@
 """The CP-SAT side of ``deepdive select``: the model, the lexicographic solve, the conflicts.
 
-See the docstring of ``select.py`` for the method and the rounding bound.
+See the docstring of ``select.py`` for the method and the rounding bound. It imports only the
+shared model (``select_problem.py``).
 """
 
 from __future__ import annotations
@@ -9,15 +10,22 @@ import itertools
 import math
 import os
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from .select import RULE_NAMES, SelectProblem, SelectResult
+from .select_problem import Proposal, SelectProblem
 
 MAX_SCALE = 10**6
 # The scaled objective stays below this, far from CP-SAT's int64 limits.
 MAX_SCALED_TOTAL = 10**15
+
+# Rule groups by name (from ``RULE_NAMES``): the ones a model keeps.
+RuleSet = Collection[str]
+# A proposal's entry in a model: its Boolean, or the constant 0 when it is left out of the pool.
+Var = cp_model.IntVar | int
 
 
 class Data:
@@ -76,7 +84,7 @@ class Data:
         # seats against 0.47 s with 2 workers and 0.84 s with 8); more only for big seat counts.
         self.workers = 1 if problem.seats <= 40 else min(8, max(2, os.cpu_count() or 2))
 
-    def target(self, rules: tuple[str, ...] | frozenset[str]) -> int:
+    def target(self, rules: RuleSet) -> int:
         available = self.n - (len(self.exclude) if "exclude" in rules else 0)
         return min(self.problem.seats, available)
 
@@ -84,7 +92,9 @@ class Data:
         return self.deadline - time.monotonic()
 
 
-def _groups(props, keys) -> dict[str, list[int]]:
+def _groups(
+    props: Sequence[Proposal], keys: Callable[[Proposal], Iterable[str]]
+) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for i, p in enumerate(props):
         for key in dict.fromkeys(keys(p)):
@@ -95,14 +105,14 @@ def _groups(props, keys) -> dict[str, list[int]]:
 @dataclass
 class Built:
     model: cp_model.CpModel
-    x: list[cp_model.IntVar]
+    x: list[Var]
     short: cp_model.LinearExprT
     objective: cp_model.LinearExprT
 
 
 def build(
     data: Data,
-    rules: tuple[str, ...] | frozenset[str],
+    rules: RuleSet,
     *,
     forced: tuple[int, ...] = (),
     pool: set[int] | None = None,
@@ -112,10 +122,12 @@ def build(
     With ``pool``, only those proposals get a variable; every other one is fixed out (its
     entry in ``x`` is the constant 0). Included and forced proposals must be in the pool."""
     m = cp_model.CpModel()
-    x: list = [m.new_bool_var(f"x{i}") if pool is None or i in pool else 0 for i in range(data.n)]
+    x: list[Var] = [
+        m.new_bool_var(f"x{i}") if pool is None or i in pool else 0 for i in range(data.n)
+    ]
 
-    def live(members):
-        return [x[i] for i in members if not isinstance(x[i], int)]
+    def live(members: Iterable[int]) -> list[cp_model.IntVar]:
+        return [v for v in (x[i] for i in members) if not isinstance(v, int)]
 
     if "seats" in rules:
         m.add(sum(live(range(data.n))) == data.target(rules))
@@ -154,11 +166,13 @@ def build(
     return Built(m, x, sum(shorts), sum(terms))
 
 
-def _values(solver, x) -> list[int]:
+def _values(solver: cp_model.CpSolver, x: list[Var]) -> list[int]:
     return [v if isinstance(v, int) else int(solver.boolean_value(v)) for v in x]
 
 
-def _run(data: Data, built: Built, seconds: float, hint: list[int] | None = None):
+def _run(
+    data: Data, built: Built, seconds: float, hint: list[int] | None = None
+) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     if hint is not None:
         for var, val in zip(built.x, hint, strict=True):
             if not isinstance(var, int):
@@ -170,7 +184,7 @@ def _run(data: Data, built: Built, seconds: float, hint: list[int] | None = None
     return status, solver
 
 
-def _found(status) -> bool:
+def _found(status: cp_model.CpSolverStatus) -> bool:
     return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
@@ -179,7 +193,7 @@ class Lex:
     """A lexicographic answer: min shortfall, then max objective."""
 
     state: str  # "ok" | "infeasible" | "unknown"
-    chosen: list[int] | None = None
+    chosen: list[int] = field(default_factory=list)  # 0/1 per proposal; empty unless "ok"
     short: int = 0
     short_proven: bool = True
     short_bound: int = 0
@@ -188,7 +202,9 @@ class Lex:
     obj_proven: bool = True
 
 
-def feasible(data: Data, rules, seconds: float, forced: tuple[int, ...] = ()) -> bool | None:
+def feasible(
+    data: Data, rules: RuleSet, seconds: float, forced: tuple[int, ...] = ()
+) -> bool | None:
     """True/False when known, None when the time ran out."""
     built = build(data, rules, forced=forced)
     status, _ = _run(data, built, seconds)
@@ -201,7 +217,7 @@ def feasible(data: Data, rules, seconds: float, forced: tuple[int, ...] = ()) ->
 
 def lexicographic(
     data: Data,
-    rules,
+    rules: RuleSet,
     seconds: float,
     *,
     forced: tuple[int, ...] = (),
@@ -219,7 +235,7 @@ def lexicographic(
         return seconds - (time.monotonic() - start)
 
     if try_short is not None or not data.quotas:
-        cap = 0 if not data.quotas else try_short
+        cap = try_short if data.quotas and try_short is not None else 0
         answer = _maximise(data, rules, forced, cap, left(), hint, pool)
         if answer.state != "infeasible" or not data.quotas:
             return answer
@@ -242,7 +258,15 @@ def lexicographic(
     return answer
 
 
-def _maximise(data, rules, forced, cap, seconds, hint, pool=None) -> Lex:
+def _maximise(
+    data: Data,
+    rules: RuleSet,
+    forced: tuple[int, ...],
+    cap: int,
+    seconds: float,
+    hint: list[int] | None,
+    pool: set[int] | None = None,
+) -> Lex:
     built = build(data, rules, forced=forced, pool=pool)
     if data.quotas:
         built.model.add(built.short <= cap)
@@ -282,14 +306,12 @@ class LpBound:
     value: float
     x: list[float]
     penalty: list[float]
-    solver: object = None
-    vars: list = None  # type: ignore[assignment]
+    solver: pywraplp.Solver
+    vars: list[pywraplp.Variable]
 
     def forced(self, i: int) -> tuple[float, list[float]] | None:
         """The LP relaxation re-solved (warm) with x_i = 1: (bound, x), or None if infeasible
         (with the shortfall kept) or not solved."""
-        from ortools.linear_solver import pywraplp
-
         var = self.vars[i]
         low = var.lb()
         var.SetLb(1.0)
@@ -304,8 +326,6 @@ class LpBound:
 
 def lp_bound(data: Data, short: int) -> LpBound | None:
     """Solve the LP relaxation with GLOP; None if it does not solve to optimality."""
-    from ortools.linear_solver import pywraplp
-
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
@@ -392,7 +412,7 @@ def conflict_sentence(data: Data, conflict: tuple[str, ...], seconds: float) -> 
         }[name]
         for key, members in data.groups[name].items():
             inside = [ids[i] for i in members if i in set(data.include)]
-            if len(inside) > cap:
+            if cap is not None and len(inside) > cap:
                 return f"the included {_list(inside)} share the {what} {key}, but {name} is {cap}"
     if rules == {"seats", "include"}:
         seats = data.target(rules)
@@ -415,7 +435,7 @@ def conflict_sentence(data: Data, conflict: tuple[str, ...], seconds: float) -> 
     return f"{_rule_list(conflict)} cannot hold together"
 
 
-def _most_selectable(data: Data, rules, seconds: float) -> int | None:
+def _most_selectable(data: Data, rules: RuleSet, seconds: float) -> int | None:
     built = build(data, frozenset(rules))
     built.model.maximize(sum(built.x))
     status, solver = _run(data, built, seconds)
@@ -424,11 +444,11 @@ def _most_selectable(data: Data, rules, seconds: float) -> int | None:
     return None
 
 
-def _rule_list(rules) -> str:
-    rules = list(rules)
-    if len(rules) == 1:
-        return f"{rules[0]}"
-    return ", ".join(rules[:-1]) + " and " + rules[-1]
+def _rule_list(rules: Iterable[str]) -> str:
+    names = list(rules)
+    if len(names) == 1:
+        return f"{names[0]}"
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _list(items: list[str]) -> str:
@@ -436,93 +456,3 @@ def _list(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-# ---------------------------------------------------------------------------------------------
-# The whole answer
-# ---------------------------------------------------------------------------------------------
-
-
-def solve_problem(problem: SelectProblem) -> SelectResult:
-    from .select_explain import explain, explain_unsolved
-
-    limit = problem.time_limit_seconds
-    started = time.monotonic()
-    data = Data(problem, started + limit)
-    # Keep about a tenth of the time for explanations.
-    main = lexicographic(data, data.active, limit * 0.9)
-
-    if main.state == "infeasible":
-        conflicts = minimal_conflicts(data, max(1.0, data.remaining()))
-        names = [r for r in RULE_NAMES if any(r in c for c in conflicts)]
-        if conflicts:
-            parts = [conflict_sentence(data, c, max(0.5, data.remaining())) for c in conflicts]
-            reason = "The hard rules cannot hold together: " + "; ".join(parts) + "."
-        else:  # the time ran out before any minimal conflict was isolated
-            names = list(data.active)
-            reason = "The hard rules cannot hold together (no smaller conflict found in time)."
-        return SelectResult(
-            status="infeasible",
-            selected=[],
-            objective=None,
-            shortfall=None,
-            short=[],
-            explanations=explain_unsolved(
-                data, f"the hard rules cannot hold together ({', '.join(names)})"
-            ),
-            conflicts=names,
-            reason=reason,
-            scale=data.scale,
-        )
-    if main.state == "unknown":
-        return SelectResult(
-            status="unknown",
-            selected=[],
-            objective=None,
-            shortfall=None,
-            short=[],
-            explanations=explain_unsolved(data, "no selection was found within the time limit"),
-            reason=(
-                f"No selection was found within the time limit of {limit:g} s; "
-                "raise time_limit_seconds."
-            ),
-            scale=data.scale,
-        )
-
-    chosen = {data.ids[i] for i, on in enumerate(main.chosen) if on}
-    selected = [pid for pid in data.ids if pid in chosen]
-    objective = problem.objective(selected)
-    short = problem.short(selected)
-    shortfall = sum(item["missing"] for item in short)
-    proven = main.short_proven and main.obj_proven
-    if proven:
-        status = "optimal" if shortfall == 0 else "quotas_short"
-        gap = None
-    else:
-        # The proven bound of the objective solve holds when the shortfall is proven minimal;
-        # otherwise (or when that solve found nothing) only the bound that ignores every rule:
-        # the best values for the seats plus every org type and region covered.
-        status = "feasible"
-        best = sorted(data.values, reverse=True)[: data.target(data.active)]
-        bound = (
-            math.fsum(v for v in best if v > 0)
-            + problem.weights.org_type_coverage * len(data.types)
-            + problem.weights.region_coverage * len(data.regions)
-        )
-        if main.short_proven and math.isfinite(main.obj_bound):
-            bound = min(bound, main.obj_bound / data.scale + data.rounding)
-        gap = max(0.0, bound - objective)
-    result = SelectResult(
-        status=status,
-        selected=selected,
-        objective=objective,
-        shortfall=shortfall,
-        short=short,
-        explanations={},
-        gap=gap,
-        shortfall_bound=main.short_bound if not proven else None,
-        scale=data.scale,
-        rounding_bound=data.rounding,
-    )
-    result.explanations = explain(data, result, main, proven)
-    return result

@@ -47,7 +47,7 @@ import zoneinfo
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -68,6 +68,8 @@ SCALE = 10**9  # reach → integer objective coefficient
 DEFAULT_STEP_MINUTES = 30
 DEFAULT_TIME_LIMIT = 60.0
 MINUTE = timedelta(minutes=1)
+# Both ends of a range: two dates or two times of day.
+_Moment = TypeVar("_Moment", date, time)
 
 
 # --------------------------------------------------------------------------- input
@@ -176,7 +178,7 @@ def _day_range(value: Any, where: str) -> tuple[date, date]:
     return first, last
 
 
-def _ordered(start: date | time, end: date | time, where: str, *, allow_equal: bool) -> None:
+def _ordered(start: _Moment, end: _Moment, where: str, *, allow_equal: bool) -> None:
     if end < start or (end == start and not allow_equal):
         expected = "on or after" if allow_equal else "after"
         raise InputError(
@@ -198,65 +200,95 @@ def parse(data: Any) -> TimetableProblem:
         optional=("step_minutes", "min_days_between", "time_limit_seconds"),
     )
     reference = zone(top["reference_timezone"], "reference_timezone").key
-
-    raw_dates = obj(
-        top["dates"], "dates", required=("from", "to"), optional=("weekdays", "blackout")
+    dates = _dates(top["dates"])
+    window = _window(top["window"])
+    audience_hours = _audience_hours(top["audience_hours"])
+    step, spacing, limit = _options(top)
+    webinars = _webinars(top["webinars"])
+    return TimetableProblem(
+        reference_timezone=reference,
+        dates=dates,
+        window=window,
+        audience_hours=audience_hours,
+        webinars=webinars,
+        step_minutes=step,
+        min_days_between=spacing,
+        time_limit_seconds=limit,
     )
-    first, last = day(raw_dates["from"], "dates.from"), day(raw_dates["to"], "dates.to")
+
+
+def _dates(value: Any) -> Dates:
+    """``dates``: from and to (in order), the ISO weekdays allowed, the blackout days."""
+    raw = obj(value, "dates", required=("from", "to"), optional=("weekdays", "blackout"))
+    first, last = day(raw["from"], "dates.from"), day(raw["to"], "dates.to")
     if last < first:
         raise InputError(
             f"dates: a range whose end comes before its start "
             f"(dates.to {last.isoformat()} must be on or after dates.from {first.isoformat()})"
         )
     weekdays = frozenset(range(1, 8))
-    if "weekdays" in raw_dates:
-        items = array(raw_dates["weekdays"], "dates.weekdays")
-        seen: list[int] = []
-        for i, item in enumerate(items):
-            where = f"dates.weekdays[{i}]"
-            weekday = whole(item, where, minimum=1)
-            if weekday > 7:
-                raise InputError(
-                    f"{where}: expected an ISO weekday from 1 (Monday) to 7 (Sunday), got {weekday}"
-                )
-            if weekday in seen:
-                raise InputError(f"{where}: weekday {weekday} is listed twice")
-            seen.append(weekday)
-        weekdays = frozenset(seen)
+    if "weekdays" in raw:
+        weekdays = _weekdays(raw["weekdays"])
     blackout: frozenset[date] = frozenset()
-    if "blackout" in raw_dates:
-        items = array(raw_dates["blackout"], "dates.blackout")
+    if "blackout" in raw:
+        items = array(raw["blackout"], "dates.blackout")
         blackout = frozenset(day(item, f"dates.blackout[{i}]") for i, item in enumerate(items))
-    dates = Dates(first, last, weekdays, blackout)
+    return Dates(first, last, weekdays, blackout)
 
-    raw_window = obj(top["window"], "window", required=("start", "end"), optional=("exclude",))
-    window_start = clock(raw_window["start"], "window.start")
-    window_end = clock(raw_window["end"], "window.end")
-    if window_end <= window_start:
+
+def _weekdays(value: Any) -> frozenset[int]:
+    """``dates.weekdays``: ISO weekdays from 1 to 7, each once."""
+    seen: list[int] = []
+    for i, item in enumerate(array(value, "dates.weekdays")):
+        where = f"dates.weekdays[{i}]"
+        weekday = whole(item, where, minimum=1)
+        if weekday > 7:
+            raise InputError(
+                f"{where}: expected an ISO weekday from 1 (Monday) to 7 (Sunday), got {weekday}"
+            )
+        if weekday in seen:
+            raise InputError(f"{where}: weekday {weekday} is listed twice")
+        seen.append(weekday)
+    return frozenset(seen)
+
+
+def _window(value: Any) -> Window:
+    """``window``: start before end, and the excluded ranges inside the day."""
+    raw = obj(value, "window", required=("start", "end"), optional=("exclude",))
+    start = clock(raw["start"], "window.start")
+    end = clock(raw["end"], "window.end")
+    if end <= start:
         raise InputError(
             f"window: a range whose end comes before its start (window.end "
-            f"{window_end.strftime('%H:%M')} must be after window.start "
-            f"{window_start.strftime('%H:%M')})"
+            f"{end.strftime('%H:%M')} must be after window.start "
+            f"{start.strftime('%H:%M')})"
         )
     exclude: tuple[tuple[time, time], ...] = ()
-    if "exclude" in raw_window:
-        items = array(raw_window["exclude"], "window.exclude")
+    if "exclude" in raw:
+        items = array(raw["exclude"], "window.exclude")
         exclude = tuple(
             _clock_range(item, f"window.exclude[{i}]", allow_equal=False)
             for i, item in enumerate(items)
         )
-    window = Window(window_start, window_end, exclude)
+    return Window(start, end, exclude)
 
-    raw_hours = obj(top["audience_hours"], "audience_hours", required=("start", "end"))
-    hours_start = clock(raw_hours["start"], "audience_hours.start")
-    hours_end = clock(raw_hours["end"], "audience_hours.end")
-    if hours_end < hours_start:
+
+def _audience_hours(value: Any) -> AudienceHours:
+    """``audience_hours``: start, and an end not before it."""
+    raw = obj(value, "audience_hours", required=("start", "end"))
+    start = clock(raw["start"], "audience_hours.start")
+    end = clock(raw["end"], "audience_hours.end")
+    if end < start:
         raise InputError(
             f"audience_hours: a range whose end comes before its start (audience_hours.end "
-            f"{hours_end.strftime('%H:%M')} must not be before audience_hours.start "
-            f"{hours_start.strftime('%H:%M')})"
+            f"{end.strftime('%H:%M')} must not be before audience_hours.start "
+            f"{start.strftime('%H:%M')})"
         )
+    return AudienceHours(start, end)
 
+
+def _options(top: dict[str, Any]) -> tuple[int, int, float]:
+    """``step_minutes``, ``min_days_between`` and ``time_limit_seconds``, or their defaults."""
     step = DEFAULT_STEP_MINUTES
     if "step_minutes" in top:
         step = whole(top["step_minutes"], "step_minutes", minimum=1)
@@ -268,39 +300,37 @@ def parse(data: Any) -> TimetableProblem:
         limit = number(top["time_limit_seconds"], "time_limit_seconds")
         if limit <= 0:
             raise InputError(f"time_limit_seconds: expected a number > 0, got {limit:g}")
+    return step, spacing, limit
 
-    webinars = []
-    for i, item in enumerate(array(top["webinars"], "webinars")):
-        where = f"webinars[{i}]"
-        raw = obj(item, where, required=("id", "minutes", "audience"), optional=("available",))
-        webinar_id = identifier(raw["id"], f"{where}.id")
-        minutes = whole(raw["minutes"], f"{where}.minutes", minimum=1)
-        raw_audience = raw["audience"]
-        if not isinstance(raw_audience, dict):
-            obj(raw_audience, f"{where}.audience")  # raises: expected an object
-        audience: dict[str, float] = {}
-        for name, weight in raw_audience.items():
-            zone(name, f"{where}.audience")  # unknown zone → InputError naming it
-            audience[name] = number(weight, f"{where}.audience[{name!r}]", minimum=0)
-        available = None
-        if "available" in raw:
-            ranges = array(raw["available"], f"{where}.available")
-            available = tuple(
-                _day_range(pair, f"{where}.available[{j}]") for j, pair in enumerate(ranges)
-            )
-        webinars.append(Webinar(webinar_id, minutes, audience, available))
-    unique_ids((w.id for w in webinars), "webinars")
 
-    return TimetableProblem(
-        reference_timezone=reference,
-        dates=dates,
-        window=window,
-        audience_hours=AudienceHours(hours_start, hours_end),
-        webinars=tuple(webinars),
-        step_minutes=step,
-        min_days_between=spacing,
-        time_limit_seconds=limit,
+def _webinars(value: Any) -> tuple[Webinar, ...]:
+    """``webinars``: each one checked, their ids unique."""
+    webinars = tuple(
+        _webinar(item, f"webinars[{i}]") for i, item in enumerate(array(value, "webinars"))
     )
+    unique_ids((w.id for w in webinars), "webinars")
+    return webinars
+
+
+def _webinar(value: Any, where: str) -> Webinar:
+    """One webinar: id, minutes, audience per known time zone, available date ranges."""
+    raw = obj(value, where, required=("id", "minutes", "audience"), optional=("available",))
+    webinar_id = identifier(raw["id"], f"{where}.id")
+    minutes = whole(raw["minutes"], f"{where}.minutes", minimum=1)
+    raw_audience = raw["audience"]
+    if not isinstance(raw_audience, dict):
+        obj(raw_audience, f"{where}.audience")  # raises: expected an object
+    audience: dict[str, float] = {}
+    for name, weight in raw_audience.items():
+        zone(name, f"{where}.audience")  # unknown zone → InputError naming it
+        audience[name] = number(weight, f"{where}.audience[{name!r}]", minimum=0)
+    available = None
+    if "available" in raw:
+        ranges = array(raw["available"], f"{where}.available")
+        available = tuple(
+            _day_range(pair, f"{where}.available[{j}]") for j, pair in enumerate(ranges)
+        )
+    return Webinar(webinar_id, minutes, audience, available)
 
 
 # --------------------------------------------------------------------------- candidates
@@ -489,75 +519,105 @@ def unplaceable(problem: TimetableProblem) -> dict[str, str]:
     }
 
 
+# chosen[i]: the (Boolean, candidate) pairs of webinar i, exactly one of them true.
+_Choices = list[list[tuple[cp_model.IntVar, Candidate]]]
+
+
 def solve(problem: TimetableProblem) -> TimetableResult:
-    """Maximise Σ reach under the contract's rules, on CP-SAT."""
+    """Maximise Σ reach under the contract's rules, on CP-SAT.
+
+    Every webinar's candidate starts (none for one: infeasible at once); one Boolean per
+    choice, on days ``min_days_between`` apart or else without overlaps; exactly one choice per
+    webinar; the largest total reach, read back as the timetable."""
     per_webinar = candidates(problem)
     webinars = problem.webinars
     missing = [w for w, mine in zip(webinars, per_webinar, strict=True) if not mine]
     if missing:
-        names = ", ".join(repr(w.id) for w in missing)
-        details = "; ".join(_why_no_start(problem, w) for w in missing)
-        return TimetableResult(
-            status="infeasible",
-            reason=f"no candidate start for webinar(s) {names}: {details}",
-        )
+        return _no_candidate(problem, missing)
     if not webinars:
         return TimetableResult(status="optimal")
-
     model = cp_model.CpModel()
-    spacing = problem.min_days_between
-    # chosen[i]: (Boolean, candidate) pairs of webinar i
-    chosen: list[list[tuple[cp_model.IntVar, Candidate]]] = []
-    if spacing >= 1:
-        # One Boolean per (webinar, date): the best candidate of that date.
-        by_date: dict[date, list[cp_model.IntVar]] = {}
-        for i, mine in enumerate(per_webinar):
-            best: dict[date, Candidate] = {}
-            for cand in mine:  # in time order: ties keep the earliest
-                if cand.on not in best or cand.reach > best[cand.on].reach:
-                    best[cand.on] = cand
-            pairs = []
-            for on, cand in best.items():
-                var = model.new_bool_var(f"w{i}_{on.isoformat()}")
-                pairs.append((var, cand))
-                by_date.setdefault(on, []).append(var)
-            chosen.append(pairs)
-        days = sorted(by_date)
-        for k, first in enumerate(days):
-            limit = first + timedelta(days=spacing - 1)
-            group: list[cp_model.IntVar] = []
-            for on in days[k:]:
-                if on > limit:
-                    break
-                group.extend(by_date[on])
-            if len(group) > 1:
-                model.add_at_most_one(group)
+    if problem.min_days_between >= 1:
+        chosen = _spaced_days(model, per_webinar, problem.min_days_between)
     else:
-        # One Boolean per candidate; at most one webinar running at each start instant of a
-        # date (webinars on different dates never overlap).
-        runs: dict[date, list[tuple[cp_model.IntVar, int, Candidate]]] = {}
-        for i, mine in enumerate(per_webinar):
-            pairs = []
-            for j, cand in enumerate(mine):
-                var = model.new_bool_var(f"w{i}_c{j}")
-                pairs.append((var, cand))
-                runs.setdefault(cand.on, []).append((var, i, cand))
-            chosen.append(pairs)
-        for on_date in runs.values():
-            points = sorted({cand.start_key for _, _, cand in on_date})
-            groups: list[list[tuple[cp_model.IntVar, int]]] = [[] for _ in points]
-            for var, i, cand in on_date:
-                k = bisect_left(points, cand.start_key)
-                while k < len(points) and points[k] < cand.end_key:
-                    groups[k].append((var, i))
-                    k += 1
-            for group in groups:
-                if len({i for _, i in group}) > 1:
-                    model.add_at_most_one(var for var, _ in group)
+        chosen = _no_overlap(model, per_webinar)
     for pairs in chosen:
         model.add_exactly_one(var for var, _ in pairs)
     model.maximize(sum(round(cand.reach * SCALE) * var for pairs in chosen for var, cand in pairs))
+    return _timetable(problem, model, chosen)
 
+
+def _no_candidate(problem: TimetableProblem, missing: list[Webinar]) -> TimetableResult:
+    """Infeasible before solving: some webinars have no candidate start at all."""
+    names = ", ".join(repr(w.id) for w in missing)
+    details = "; ".join(_why_no_start(problem, w) for w in missing)
+    return TimetableResult(
+        status="infeasible",
+        reason=f"no candidate start for webinar(s) {names}: {details}",
+    )
+
+
+def _spaced_days(
+    model: cp_model.CpModel, per_webinar: list[list[Candidate]], spacing: int
+) -> _Choices:
+    """One Boolean per (webinar, date): the best candidate of that date; at most one webinar
+    in any ``spacing`` consecutive days."""
+    chosen: _Choices = []
+    by_date: dict[date, list[cp_model.IntVar]] = {}
+    for i, mine in enumerate(per_webinar):
+        best: dict[date, Candidate] = {}
+        for cand in mine:  # in time order: ties keep the earliest
+            if cand.on not in best or cand.reach > best[cand.on].reach:
+                best[cand.on] = cand
+        pairs = []
+        for on, cand in best.items():
+            var = model.new_bool_var(f"w{i}_{on.isoformat()}")
+            pairs.append((var, cand))
+            by_date.setdefault(on, []).append(var)
+        chosen.append(pairs)
+    days = sorted(by_date)
+    for k, first in enumerate(days):
+        limit = first + timedelta(days=spacing - 1)
+        group: list[cp_model.IntVar] = []
+        for on in days[k:]:
+            if on > limit:
+                break
+            group.extend(by_date[on])
+        if len(group) > 1:
+            model.add_at_most_one(group)
+    return chosen
+
+
+def _no_overlap(model: cp_model.CpModel, per_webinar: list[list[Candidate]]) -> _Choices:
+    """One Boolean per candidate; at most one webinar running at each start instant of a date
+    (webinars on different dates never overlap)."""
+    chosen: _Choices = []
+    runs: dict[date, list[tuple[cp_model.IntVar, int, Candidate]]] = {}
+    for i, mine in enumerate(per_webinar):
+        pairs = []
+        for j, cand in enumerate(mine):
+            var = model.new_bool_var(f"w{i}_c{j}")
+            pairs.append((var, cand))
+            runs.setdefault(cand.on, []).append((var, i, cand))
+        chosen.append(pairs)
+    for on_date in runs.values():
+        points = sorted({cand.start_key for _, _, cand in on_date})
+        groups: list[list[tuple[cp_model.IntVar, int]]] = [[] for _ in points]
+        for var, i, cand in on_date:
+            k = bisect_left(points, cand.start_key)
+            while k < len(points) and points[k] < cand.end_key:
+                groups[k].append((var, i))
+                k += 1
+        for group in groups:
+            if len({i for _, i in group}) > 1:
+                model.add_at_most_one(var for var, _ in group)
+    return chosen
+
+
+def _timetable(
+    problem: TimetableProblem, model: cp_model.CpModel, chosen: _Choices
+) -> TimetableResult:
+    """Solve within the time limit and read the chosen starts, their reach and the gap."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = problem.time_limit_seconds
     solver.parameters.random_seed = 0
@@ -574,7 +634,7 @@ def solve(problem: TimetableProblem) -> TimetableResult:
         )
 
     result = TimetableResult(status="optimal" if status == cp_model.OPTIMAL else "feasible")
-    for webinar, pairs in zip(webinars, chosen, strict=True):
+    for webinar, pairs in zip(problem.webinars, chosen, strict=True):
         cand = next(cand for var, cand in pairs if solver.boolean_value(var))
         result.timetable[webinar.id] = cand.start
         result.reach[webinar.id] = cand.reach

@@ -3,7 +3,7 @@ names the key or value at fault and says what is expected (the contract in DESIG
 
 import math
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, time
 from typing import Any
 
@@ -12,7 +12,9 @@ class InputError(ValueError):
     """The input cannot be used; the message is shown to the person who wrote it."""
 
 
-def obj(value: Any, where: str, *, required: Iterable[str] = (), optional: Iterable[str] = ()):
+def obj(
+    value: Any, where: str, *, required: Iterable[str] = (), optional: Iterable[str] = ()
+) -> dict[str, Any]:
     """``value`` must be a JSON object with the required keys and no key outside both lists."""
     if not isinstance(value, dict):
         raise InputError(f"{where}: expected an object, got {_kind(value)}")
@@ -29,7 +31,7 @@ def obj(value: Any, where: str, *, required: Iterable[str] = (), optional: Itera
     return value
 
 
-def array(value: Any, where: str) -> list:
+def array(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
         raise InputError(f"{where}: expected an array, got {_kind(value)}")
     return value
@@ -83,7 +85,7 @@ def unique_ids(items: Iterable[str], where: str) -> None:
         seen.add(item)
 
 
-def known_id(value: str, known: set[str] | dict, where: str, kind: str) -> str:
+def known_id(value: str, known: Collection[str], where: str, kind: str) -> str:
     if value not in known:
         raise InputError(f"{where}: unknown {kind} id {value!r}")
     return value
