@@ -1,0 +1,71 @@
+"""What the rules refuse: one base class, ``ProposalError``, whose ``message`` is for the person."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deepdive.core import audit
+from deepdive.series.models import Call
+
+from ..models import Proposal
+
+
+class ProposalError(Exception):
+    """A write the rules refuse; ``message`` is for the person."""
+
+    message: Any = ""
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class NotAllowed(ProposalError):
+    message = _("You may not change this proposal.")
+
+
+class DeadlinePassed(ProposalError):
+    def __init__(self, call: Call, moment: datetime | None = None):
+        self.call = call
+        from deepdive.core.templatetags.deepdive import when
+
+        self.message = _(
+            "The call closed on %(when)s. Proposals can no longer be changed; what was saved "
+            "before is kept."
+        ) % {"when": when(call.closes_at, call.timezone)}
+        if (moment or timezone.now()) < call.opens_at:
+            self.message = _("The call opens on %(when)s.") % {
+                "when": when(call.opens_at, call.timezone)
+            }
+
+
+class StaleVersion(ProposalError):
+    """The form was opened at an older version: someone saved the proposal meanwhile."""
+
+    def __init__(self, proposal: Proposal):
+        self.proposal = proposal
+        last = audit.history(proposal).first()
+        self.saved_at = last.at if last else proposal.updated_at
+        self.saved_by = str(last.actor) if last and last.actor else ""
+        self.message = _(
+            "Someone else saved this proposal at %(time)s (%(name)s); your changes were not saved."
+        ) % {
+            "time": timezone.localtime(self.saved_at).strftime("%H:%M"),
+            "name": self.saved_by or _("unknown"),
+        }
+
+
+class Incomplete(ProposalError):
+    """Submitting needs more: ``problems`` is {field: [messages]}."""
+
+    message = _("The proposal cannot be submitted yet: complete the fields marked below.")
+
+    def __init__(self, problems: dict[str, list[str]]):
+        self.problems = problems
+
+
+class NotWaiting(ProposalError):
+    message = _("This proposal is not waiting for your organisation's decision.")
