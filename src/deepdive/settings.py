@@ -75,10 +75,11 @@ INSTALLED_APPS = [
     "deepdive.series",
     "deepdive.proposals",
     "deepdive.reviews",
-    "deepdive.selection",
     "deepdive.webinars",
+    "deepdive.selection",
     "deepdive.timetable",
     "deepdive.outbox",
+    "deepdive.dashboard",
     "deepdive.demo",
 ]
 

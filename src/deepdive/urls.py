@@ -7,7 +7,7 @@ from deepdive.core import views as core_views
 
 urlpatterns = [
     path("favicon.ico", core_views.favicon),
-    path("", include("deepdive.core.urls")),
+    path("", include("deepdive.dashboard.urls")),
     path("accounts/", include("allauth.urls")),
     # Each app's urls hold its public pages and its /manage/ pages for the secretariat.
     path("", include("deepdive.accounts.urls")),
@@ -28,7 +28,8 @@ urlpatterns = [
     ),
 ]
 
-# The error pages in the site's layout and the reader's language (core/views.py).
-handler403 = "deepdive.core.views.permission_denied"
-handler404 = "deepdive.core.views.page_not_found"
+# The error pages in the site's layout and the reader's language (dashboard/views.py and
+# core/views.py).
+handler403 = "deepdive.dashboard.views.permission_denied"
+handler404 = "deepdive.dashboard.views.page_not_found"
 handler500 = "deepdive.core.views.server_error"

@@ -57,7 +57,7 @@ def test_an_anonymous_403_offers_to_log_in(rf):
     from django.contrib.auth.models import AnonymousUser
     from django.core.exceptions import PermissionDenied
 
-    from deepdive.core.views import permission_denied
+    from deepdive.dashboard.views import permission_denied
 
     request = rf.get("/somewhere/private/")
     request.user = AnonymousUser()

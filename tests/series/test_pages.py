@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_series_page_shows_times_in_the_readers_and_the_calls_zone(client, series, call):
     client.cookies["deepdive_tz"] = "UTC"
-    page = client.get(reverse("series:detail", args=[series.slug])).content.decode()
+    page = client.get(reverse("webinars:programme", args=[series.slug])).content.decode()
 
     assert "Virtual deep dive series" in page
     assert "Supply Chains" in page
@@ -116,7 +116,7 @@ def test_band_text_colour_contrasts():
 
 
 def test_unknown_series_is_404(client, db):
-    assert client.get(reverse("series:detail", args=["nope"])).status_code == 404
+    assert client.get(reverse("webinars:programme", args=["nope"])).status_code == 404
 
 
 def test_public_series_prefetches_ordered_calls(

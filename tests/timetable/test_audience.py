@@ -2,7 +2,7 @@
 
 import pytest
 
-from deepdive.timetable.audience import audience_of, default_audience, whole_per_cents
+from deepdive.webinars.audience import audience_of, default_audience, whole_per_cents
 from tests.proposals.factories import OrganisationFactory, action_group, country
 
 from .conftest import make_webinar
@@ -88,7 +88,7 @@ def test_a_hand_made_audience_replaces_the_default(call):
 
 
 def test_main_zones_leave_out_small_shares_but_keep_the_heaviest():
-    from deepdive.timetable.audience import main_zones
+    from deepdive.webinars.audience import main_zones
 
     assert main_zones({"Africa/Abidjan": 64, "Asia/Dhaka": 4, "Europe/Paris": 32}) == [
         ("Africa/Abidjan", 64),

@@ -80,6 +80,7 @@ def test_the_services_refuse_anyone_but_the_secretariat(call, webinar):
     from django.core.exceptions import PermissionDenied
 
     from deepdive.timetable import operations
+    from deepdive.webinars import operations as webinar_operations
 
     member = AccountFactory()
     with pytest.raises(PermissionDenied):
@@ -87,7 +88,7 @@ def test_the_services_refuse_anyone_but_the_secretariat(call, webinar):
     with pytest.raises(PermissionDenied):
         operations.publish(actor=member, call=call)
     with pytest.raises(PermissionDenied):
-        operations.update_webinar(
+        webinar_operations.update_webinar(
             actor=member,
             webinar=webinar,
             minutes=45,

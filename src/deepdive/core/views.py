@@ -1,72 +1,23 @@
-from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError
+"""The pages of the floor: choosing a time zone by hand, the server error page, the favicon.
+The home pages, the language switch and the 403 and 404 pages need the apps above: they are in
+``deepdive.dashboard``."""
+
 from django.http import HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import check_for_language, get_language
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 
-from deepdive.accounts import operations as account_operations
-from deepdive.series.queries import public_series
-
-from . import queries
 from .forms import TimezoneForm
-from .middleware import SESSION_LANGUAGE
-from .permissions import secretariat_required
 from .timezones import TZ_COOKIE
 
 
-def _safe_next(request, fallback: str = "/") -> str:
+def safe_next(request, fallback: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or fallback
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return fallback
-
-
-def home(request):
-    return render(request, "core/home.html", {"series_list": public_series()})
-
-
-@login_required
-def dashboard(request):
-    return render(request, "core/dashboard.html", queries.dashboard_for(request.user))
-
-
-@secretariat_required
-def manage(request):
-    return render(request, "core/manage.html", queries.secretariat_overview())
-
-
-def set_language(request):
-    """Switch language; the cookie keeps it, and a signed-in user's profile too on POST.
-
-    For anonymous readers a plain GET form on every page, so public pages carry no CSRF token
-    and can be cached; a GET changes nothing but the display language of this browser (and of
-    the signed-in session). Only a POST (the signed-in reader's form) writes to the account:
-    a link must not change what is stored."""
-    language = (request.POST or request.GET).get("language", "")
-    response = redirect(_safe_next(request))
-    if not check_for_language(language) or language not in dict(settings.LANGUAGES):
-        return response
-    if request.user.is_authenticated:
-        if request.method == "POST":
-            account_operations.update_preferences(
-                actor=request.user, user=request.user, language=language
-            )
-            request.session.pop(SESSION_LANGUAGE, None)
-        else:
-            request.session[SESSION_LANGUAGE] = language
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax",
-        secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
-    )
-    return response
 
 
 def choose_timezone(request):
@@ -75,39 +26,15 @@ def choose_timezone(request):
         return redirect("accounts:profile")
     form = TimezoneForm(request.POST or None, initial={"timezone": request.timezone_name})
     if request.method == "POST" and form.is_valid():
-        response = redirect(_safe_next(request))
+        response = redirect(safe_next(request))
         response.set_cookie(
             TZ_COOKIE, form.cleaned_data["timezone"], max_age=365 * 24 * 3600, samesite="Lax"
         )
         return response
-    return render(request, "core/timezone.html", {"form": form, "next": _safe_next(request)})
+    return render(request, "core/timezone.html", {"form": form, "next": safe_next(request)})
 
 
 # ------------------------------------------------------------------- the error pages
-
-
-def permission_denied(request, exception=None):
-    """403 in the site's layout and the reader's language: why, and the way on."""
-    reason = str(exception) if exception is not None and str(exception) else ""
-    user = getattr(request, "user", None)
-    signed_in = bool(user and user.is_authenticated)
-    next_query = urlencode({"next": request.get_full_path()})
-    context = {
-        "reason": reason,
-        "signed_in": signed_in,
-        "pending": list(queries.pending_organisations(user)) if signed_in else [],
-        "login_url": f"{reverse(settings.LOGIN_URL)}?{next_query}",
-    }
-    return render(request, "403.html", context, status=403)
-
-
-def page_not_found(request, exception=None):
-    """404 in the site's layout and the reader's language, with a search and the programmes."""
-    try:
-        series_list = list(public_series()[:10])
-    except DatabaseError:
-        series_list = []
-    return render(request, "404.html", {"series_list": series_list}, status=404)
 
 
 def server_error(request):

@@ -36,6 +36,7 @@ from deepdive.outbox.operations import queue_templated_email
 from deepdive.proposals import access
 from deepdive.proposals.models import Proposal
 from deepdive.series.models import Call
+from deepdive.webinars.operations import create_for_decision, normalise_availability
 
 from .evaluation import evaluate, top_by_score
 from .models import Decision, SelectionRun
@@ -237,8 +238,6 @@ def answer_hosting(
     its own audit entry); one audit entry ("selection.hosting_confirmed" or
     "selection.hosting_declined").
     """
-    from deepdive.webinars.operations import create_for_decision, normalise_availability
-
     if not access.editable_proposals(actor).filter(pk=decision.proposal_id).exists():
         raise PermissionDenied
     available, unavailable = list(available or []), list(unavailable or [])

@@ -15,6 +15,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from deepdive.core.templatetags.deepdive import when
 from deepdive.reference.models import Outcome, Theme
 
 from .optimiser_input import RuleSet
@@ -183,8 +184,6 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args: Any, runs: list, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        from deepdive.core.templatetags.deepdive import when
-
         choices = [(r.pk, f"{r} · {when(r.created_at)}") for r in runs]
         self.fields["a"].choices = choices
         self.fields["b"].choices = choices

@@ -165,3 +165,10 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal}: {self.get_outcome_display()}"
+
+    @property
+    def hosting_confirmed(self) -> bool:
+        """Selected, and its host confirmed: the proposal becomes a webinar."""
+        return (
+            self.outcome == self.Outcome.SELECTED and self.host_status == self.HostStatus.CONFIRMED
+        )

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -14,6 +15,9 @@ from deepdive.core.permissions import secretariat_required
 from deepdive.outbox.models import batch_key
 from deepdive.proposals import access
 from deepdive.series.models import Call
+from deepdive.webinars import operations as webinar_operations
+from deepdive.webinars.models import Webinar
+from deepdive.webinars.queries import timetable_rules_of
 
 from . import decisions, operations, queries
 from .forms import CompareForm, ConfirmForm, HostingForm, RulesForm
@@ -186,12 +190,6 @@ def promote(request, call_id: int):
 def host(request, proposal_id: int):
     """The host's page: confirm (with their availability) or decline; once confirmed, their
     availability, which they may change until the webinar's time is published."""
-    from django.utils import timezone
-
-    from deepdive.timetable.models import TimetableRules
-    from deepdive.webinars import operations as webinar_operations
-    from deepdive.webinars.models import Webinar
-
     proposal = get_object_or_404(
         access.editable_proposals(request.user).select_related("call"), pk=proposal_id
     )
@@ -240,7 +238,7 @@ def host(request, proposal_id: int):
                     else _("Thank you: your answer is saved."),
                 )
                 return redirect("selection:host", proposal_id=proposal.pk)
-    rules = TimetableRules.objects.filter(call=proposal.call).first()
+    rules = timetable_rules_of(proposal.call)
     return render(
         request,
         "selection/host.html",

@@ -86,7 +86,7 @@ class Series(Translated):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("series:detail", kwargs={"slug": self.slug})
+        return reverse("webinars:programme", kwargs={"slug": self.slug})
 
     def main_language(self) -> str:
         return first_language(self.languages)

@@ -4,7 +4,6 @@ from . import views
 
 app_name = "series"
 urlpatterns = [
-    path("series/<slug:slug>/", views.series_detail, name="detail"),
     path("series/<slug:slug>/colours.css", views.series_colours, name="colours"),
     path("series/<slug:slug>/calls/<slug:call_slug>/", views.call_detail, name="call"),
     # The secretariat's pages.

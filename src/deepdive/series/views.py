@@ -1,66 +1,19 @@
+"""The series' public pages (its colours, a call's page) and the secretariat's pages for series
+and calls. The series' page with its programme of webinars is ``webinars.views.programme``."""
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from deepdive.core.pagecache import anonymous_page
 from deepdive.core.permissions import secretariat_required
-from deepdive.webinars import queries as webinar_queries
-from deepdive.webinars.forms import ProgrammeFilterForm
 
 from . import operations, queries
 from .forms import CallForm, SeriesForm
 from .models import Call, Series
-
-
-@never_cache
-def series_detail(request, slug: str):
-    """A series' public page: a page of its programme of published webinars (filtered by the
-    GET form) with the calendar feed, and its calls. Kept briefly for anonymous readers."""
-    now = timezone.now()
-    freshness = webinar_queries.programme_freshness(slug, now=now, cap=30)
-    if freshness is None:
-        raise Http404
-    stamp, seconds = freshness
-
-    def page():
-        series = get_object_or_404(queries.public_series(), slug=slug)
-        filter_form = ProgrammeFilterForm(request.GET, series=series)
-        feed_url = request.build_absolute_uri(
-            reverse("webinars:feed", kwargs={"slug": series.slug})
-        )
-        return render(
-            request,
-            "series/detail.html",
-            {
-                "series": series,
-                "calls": series.calls.all(),
-                "band_css": queries.series_band_css_url(series),
-                "languages": queries.language_names(series.languages),
-                "filter_form": filter_form,
-                "programme": webinar_queries.programme(
-                    series,
-                    filters=filter_form.filters(),
-                    reader_zone=getattr(request, "timezone_name", "UTC"),
-                    now=now,
-                    page=request.GET.get("page"),
-                ),
-                "feed_url": feed_url,
-                "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
-            },
-        )
-
-    return anonymous_page(
-        request,
-        # A new key as soon as a webinar is published, changed, added or removed; never kept
-        # across a webinar's start (it moves to the past) or a call's opening or deadline.
-        key=f"series:{stamp}",
-        seconds=seconds,
-        render=page,
-    )
 
 
 def series_colours(request, slug: str):

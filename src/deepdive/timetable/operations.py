@@ -1,10 +1,10 @@
-"""Writes of the timetable: a call's rules, a webinar's timetable facts, runs of the
+"""Writes of the timetable: a call's rules, runs of the
 ``timetable`` optimiser, moves by hand and publication (DESIGN.md, **timetable**).
 
 Each function takes keyword arguments only, checks the actor's right on the server, writes in
 one transaction and records an audit entry. The optimiser always runs *before* the
 transaction. Refusals raise ``TimetableRefused`` (a message for the person) or
-``RulesInvalid`` / ``WebinarInvalid`` whose ``errors`` are {form field: [messages]}, shown
+``RulesInvalid`` whose ``errors`` are {form field: [messages]}, shown
 beside the fields ("" for the whole form).
 """
 
@@ -30,7 +30,6 @@ from deepdive.series.models import Call
 from deepdive.webinars.interfaces import calendar
 from deepdive.webinars.models import Webinar
 
-from .audience import default_audience
 from .models import TimetableRules, TimetableRun
 from .optimiser_input import blocked_by, build_problem, rules_of, webinar_id, webinars_of
 from .queries import hosts_of, preview_move, registrants_of
@@ -63,10 +62,6 @@ class _FieldErrors(Exception):
 
 class RulesInvalid(_FieldErrors):
     """The rules given cannot be saved; ``errors`` is {form field: [messages]}."""
-
-
-class WebinarInvalid(_FieldErrors):
-    """The webinar's facts cannot be saved; ``errors`` is {form field: [messages]}."""
 
 
 def _check_secretariat(actor: Any) -> None:
@@ -170,76 +165,6 @@ def save_rules(*, actor: Any, call: Call, data: dict[str, Any]) -> TimetableRule
             changes=audit.diff(rules, list(RULE_FIELDS), before),
         )
     return rules
-
-
-# --------------------------------------------------------------------------- webinars
-
-
-def update_webinar(
-    *,
-    actor: Any,
-    webinar: Webinar,
-    minutes: int,
-    audience: dict[str, float] | None,
-    members_only: bool,
-    joining_url: str,
-) -> Webinar:
-    """Set a webinar's length, audience (``None``: back to the default worked out from the
-    members and the countries; the default given back unchanged keeps following the
-    directory), whether it is for members only and its joining link.
-
-    Refused (``WebinarInvalid``): a length other than 45 or 60 minutes; an unknown zone; a
-    negative weight; weights adding up to nothing.
-
-    Side effects: the webinar's fields; one audit entry ("timetable.webinar_updated") with what
-    changed. The planned and published times do not change.
-    """
-    _check_secretariat(actor)
-    errors: dict[str, list[str]] = {}
-    if minutes not in Webinar.Length.values:
-        errors.setdefault("minutes", []).append(_("Choose 45 or 60 minutes."))
-    if audience is not None:
-        unknown = [zone for zone in audience if not is_valid_zone(zone)]
-        if unknown:
-            errors.setdefault("audience", []).append(
-                _("Unknown time zone: %(zones)s.") % {"zones": ", ".join(unknown)}
-            )
-        if any(weight < 0 for weight in audience.values()):
-            errors.setdefault("audience", []).append(_("Weights are 0 or more."))
-        elif sum(audience.values()) <= 0:
-            errors.setdefault("audience", []).append(
-                _("Give at least one time zone a weight above 0, or use the default.")
-            )
-    if errors:
-        raise WebinarInvalid(errors)
-    if audience is not None and not webinar.audience_edited:
-        if audience == default_audience(webinar):
-            audience = None
-    fields = ["minutes", "audience", "audience_edited", "members_only", "joining_url"]
-    with transaction.atomic():
-        webinar = Webinar.objects.select_for_update().get(pk=webinar.pk)
-        before = {name: getattr(webinar, name) for name in fields}
-        webinar.minutes = minutes
-        if audience is None:
-            webinar.audience, webinar.audience_edited = {}, False
-        else:
-            webinar.audience = {
-                zone: int(weight) if float(weight).is_integer() else float(weight)
-                for zone, weight in sorted(audience.items(), key=lambda item: (-item[1], item[0]))
-                if weight > 0
-            }
-            webinar.audience_edited = True
-        webinar.members_only = members_only
-        webinar.joining_url = joining_url
-        webinar.save()
-        audit.record(
-            actor=actor,
-            action="timetable.webinar_updated",
-            subject=webinar,
-            summary=_("Timetable facts of “%(title)s” saved") % {"title": webinar.title},
-            changes=audit.diff(webinar, fields, before),
-        )
-    return webinar
 
 
 # --------------------------------------------------------------------------- runs

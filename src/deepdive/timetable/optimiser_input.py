@@ -25,9 +25,9 @@ from django.utils import timezone
 
 from deepdive.optimize.timetable import TimetableProblem, parse
 from deepdive.series.models import Call
+from deepdive.webinars.audience import audiences_of
 from deepdive.webinars.models import Webinar
 
-from .audience import audiences_of
 from .models import TimetableRules
 
 TIME_LIMIT_SECONDS = 20

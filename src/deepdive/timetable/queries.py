@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from deepdive.optimize.timetable import Placement, TimetableProblem, evaluate, naive_plan
 from deepdive.optimize.validation import InputError
 from deepdive.series.models import Call
+from deepdive.webinars.audience import audience_of, audiences_of, main_zones
 from deepdive.webinars.models import Webinar
 
-from .audience import audience_of, audiences_of, main_zones
 from .models import TimetableRules, TimetableRun
 from .optimiser_input import build_problem, rules_of, webinar_id, webinars_of
 

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from deepdive.core.permissions import secretariat_required
 from deepdive.series.models import Call
+from deepdive.webinars import operations as webinar_operations
+from deepdive.webinars.audience import audience_of, default_audience
 from deepdive.webinars.models import Webinar
 
 from . import operations, queries
-from .audience import audience_of, default_audience
 from .forms import MoveForm, RulesForm, WebinarForm
 from .optimiser_input import available_ranges, rules_of
 
@@ -139,7 +140,7 @@ def webinar(request, pk: int):
             data = form.cleaned_data if not use_default else {}
             new_audience = None if use_default else data["audience"]
             try:
-                operations.update_webinar(
+                webinar_operations.update_webinar(
                     actor=request.user,
                     webinar=item,
                     minutes=data.get("minutes", item.minutes),
@@ -147,7 +148,7 @@ def webinar(request, pk: int):
                     members_only=data.get("members_only", item.members_only),
                     joining_url=data.get("joining_url", item.joining_url),
                 )
-            except operations.WebinarInvalid as refused:
+            except webinar_operations.WebinarInvalid as refused:
                 for name, errors in refused.errors.items():
                     for error in errors:
                         form.add_error(name if name in form.fields else None, error)

@@ -1,10 +1,14 @@
-"""Writes of the webinars: a webinar created when its host confirms hosting, and the host's
-availability (DESIGN.md, **timetable**: "hosts give their availability when they confirm").
+"""Writes of the webinars: a webinar created when its host confirms hosting (called by
+``selection``), the host's availability (DESIGN.md, **timetable**: "hosts give their
+availability when they confirm"), and the facts the secretariat sets for the timetable (length,
+audience, members only, joining link). This app owns the ``Webinar``: the apps above it
+(``selection``, ``timetable``) change a webinar only through these functions.
 
 Each function takes keyword arguments only, checks the actor's right on the server, writes in
 one transaction and records an audit entry. Refusals raise ``WebinarRefused`` with a message for
 the person; availability that cannot hold (a range ending before it starts, an impossible date)
-raises ``AvailabilityInvalid`` whose ``errors`` say which range or date is at fault.
+raises ``AvailabilityInvalid`` whose ``errors`` say which range or date is at fault; facts
+that cannot be saved raise ``WebinarInvalid`` whose ``errors`` are {form field: [messages]}.
 
 Availability is stored on the webinar as ISO strings: ``available`` a list of inclusive
 ``[from, to]`` ranges (empty: any date of the series' period), ``unavailable`` a list of dates.
@@ -14,22 +18,46 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from deepdive.core import audit
+from deepdive.core.timezones import is_valid_zone
 from deepdive.proposals import access
+from deepdive.proposals.models import Proposal
 
+from .audience import default_audience
 from .models import Webinar
 
 DateLike = date | str
 
 
+class HostingDecision(Protocol):
+    """What the webinars need of a selection decision (``selection.models.Decision``, passed
+    in by ``selection``, which stands above this app)."""
+
+    pk: Any
+    proposal_id: int
+
+    @property
+    def hosting_confirmed(self) -> bool: ...
+
+    def refresh_from_db(self, using: Any = None, fields: Any = None) -> None: ...
+
+
 class WebinarRefused(Exception):
     """The step cannot be taken; the message says why."""
+
+
+class WebinarInvalid(Exception):
+    """The webinar's facts cannot be saved; ``errors`` is {form field: [messages]}."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
 
 
 class AvailabilityInvalid(ValueError):
@@ -115,7 +143,7 @@ def _summary(available: list[list[str]], unavailable: list[str]) -> str:
 def create_for_decision(
     *,
     actor: Any,
-    decision: Any,
+    decision: HostingDecision,
     available: Iterable[tuple[DateLike, DateLike]] | None = None,
     unavailable: Iterable[DateLike] | None = None,
 ) -> Webinar:
@@ -130,23 +158,18 @@ def create_for_decision(
     Side effects: one ``Webinar`` (the proposal's call, 60 minutes, the availability; no time
     yet); one audit entry ("webinars.created").
     """
-    from deepdive.selection.models import Decision
-
     _check_host(actor, decision.proposal_id)
     stored_available, stored_unavailable = normalise_availability(available, unavailable)
     with transaction.atomic():
         existing = Webinar.objects.filter(proposal_id=decision.proposal_id).first()
         if existing is not None:
             return existing
-        decision = Decision.objects.select_related("proposal").get(pk=decision.pk)
-        if (
-            decision.outcome != Decision.Outcome.SELECTED
-            or decision.host_status != Decision.HostStatus.CONFIRMED
-        ):
+        decision.refresh_from_db(fields=["outcome", "host_status"])
+        if not decision.hosting_confirmed:
             raise WebinarRefused(
                 _("A webinar is made only for a selected proposal whose host confirmed.")
             )
-        proposal = decision.proposal
+        proposal = Proposal.objects.get(pk=decision.proposal_id)
         webinar = Webinar.objects.create(
             proposal=proposal,
             minutes=Webinar.Length.MINUTES_60,
@@ -213,5 +236,73 @@ def update_availability(
                 "available": [before[0], stored_available],
                 "unavailable": [before[1], stored_unavailable],
             },
+        )
+    return webinar
+
+
+def update_webinar(
+    *,
+    actor: Any,
+    webinar: Webinar,
+    minutes: int,
+    audience: dict[str, float] | None,
+    members_only: bool,
+    joining_url: str,
+) -> Webinar:
+    """Set a webinar's length, audience (``None``: back to the default worked out from the
+    members and the countries; the default given back unchanged keeps following the
+    directory), whether it is for members only and its joining link.
+
+    Refused (``WebinarInvalid``): a length other than 45 or 60 minutes; an unknown zone; a
+    negative weight; weights adding up to nothing.
+
+    Side effects: the webinar's fields; one audit entry ("timetable.webinar_updated") with what
+    changed. The planned and published times do not change.
+    """
+    if not getattr(actor, "is_secretariat", False):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if minutes not in Webinar.Length.values:
+        errors.setdefault("minutes", []).append(_("Choose 45 or 60 minutes."))
+    if audience is not None:
+        unknown = [zone for zone in audience if not is_valid_zone(zone)]
+        if unknown:
+            errors.setdefault("audience", []).append(
+                _("Unknown time zone: %(zones)s.") % {"zones": ", ".join(unknown)}
+            )
+        if any(weight < 0 for weight in audience.values()):
+            errors.setdefault("audience", []).append(_("Weights are 0 or more."))
+        elif sum(audience.values()) <= 0:
+            errors.setdefault("audience", []).append(
+                _("Give at least one time zone a weight above 0, or use the default.")
+            )
+    if errors:
+        raise WebinarInvalid(errors)
+    if audience is not None and not webinar.audience_edited:
+        if audience == default_audience(webinar):
+            audience = None
+    fields = ["minutes", "audience", "audience_edited", "members_only", "joining_url"]
+    with transaction.atomic():
+        webinar = Webinar.objects.select_for_update().get(pk=webinar.pk)
+        before = {name: getattr(webinar, name) for name in fields}
+        webinar.minutes = minutes
+        if audience is None:
+            webinar.audience, webinar.audience_edited = {}, False
+        else:
+            webinar.audience = {
+                zone: int(weight) if float(weight).is_integer() else float(weight)
+                for zone, weight in sorted(audience.items(), key=lambda item: (-item[1], item[0]))
+                if weight > 0
+            }
+            webinar.audience_edited = True
+        webinar.members_only = members_only
+        webinar.joining_url = joining_url
+        webinar.save()
+        audit.record(
+            actor=actor,
+            action="timetable.webinar_updated",
+            subject=webinar,
+            summary=_("Timetable facts of “%(title)s” saved") % {"title": webinar.title},
+            changes=audit.diff(webinar, fields, before),
         )
     return webinar

@@ -31,9 +31,8 @@ from django.db.models import (
 from deepdive.core.paging import page_links
 from deepdive.core.timezones import canonical_zone, is_valid_zone
 from deepdive.directory.models import Affiliation, Organisation
-from deepdive.proposals.models import CoSubmitter, Proposal
+from deepdive.proposals.models import WEBINAR_LANGUAGES, CoSubmitter, Proposal
 from deepdive.series.models import Call, Series
-from deepdive.timetable.models import TimetableRules
 
 from .models import Registration, Webinar
 
@@ -43,6 +42,15 @@ DEFAULT_ZONE = "Europe/Paris"
 MAX_AUDIENCE_ZONES = 8
 # Webinars on a page of the programme.
 PROGRAMME_PAGE = 20
+
+
+def timetable_rules_of(call: Call) -> Any:
+    """The call's timetable rules (``timetable.models.TimetableRules``, read through
+    ``Call.timetable_rules``: the timetable stands above this app), or None."""
+    try:
+        return call.timetable_rules
+    except ObjectDoesNotExist:
+        return None
 
 
 def reference_zone(call: Call) -> str:
@@ -210,8 +218,6 @@ def hosts_of(webinar: Webinar) -> list[Organisation]:
 
 def languages_of(proposal: Proposal) -> list[tuple[str, str]]:
     """(code, name) of the webinar's language, then of its interpretation languages."""
-    from deepdive.proposals.models import WEBINAR_LANGUAGES
-
     names = dict(WEBINAR_LANGUAGES)
     codes = [proposal.language] if proposal.language else []
     codes += [c for c in proposal.interpretation or [] if c not in codes]
@@ -341,7 +347,8 @@ def programme_freshness(slug: str, *, now: datetime, cap: int) -> tuple[str, int
     webinars = Webinar.objects.filter(proposal__call__series=OuterRef("pk"))
     upcoming = published().filter(proposal__call__series=OuterRef("pk"), starts_at__gt=now)
     calls = Call.objects.filter(series=OuterRef("pk"))
-    rules = TimetableRules.objects.filter(call__series=OuterRef("pk"))
+    # The timetable's rules of the series' calls, read through ``Call.timetable_rules``.
+    ruled = calls.filter(timetable_rules__isnull=False)
     series = "proposal__call__series"
     row = (
         Series.objects.filter(slug=slug)
@@ -352,9 +359,9 @@ def programme_freshness(slug: str, *, now: datetime, cap: int) -> tuple[str, int
             next_opening=first(calls.filter(opens_at__gt=now), "series", Min("opens_at")),
             next_closing=first(calls.filter(closes_at__gt=now), "series", Min("closes_at")),
             # The series' zone of the programme's times (timetable rules have no change time).
-            rules=first(rules, "call__series", Count("pk")),
-            zone_min=first(rules, "call__series", Min("reference_timezone")),
-            zone_max=first(rules, "call__series", Max("reference_timezone")),
+            rules=first(ruled, "series", Count("timetable_rules")),
+            zone_min=first(ruled, "series", Min("timetable_rules__reference_timezone")),
+            zone_max=first(ruled, "series", Max("timetable_rules__reference_timezone")),
         )
         .values(
             "pk",

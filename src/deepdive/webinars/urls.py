@@ -4,6 +4,7 @@ from . import views
 
 app_name = "webinars"
 urlpatterns = [
+    path("series/<slug:slug>/", views.programme, name="programme"),
     path("webinars/<int:pk>/", views.detail, name="detail"),
     path("webinars/<int:pk>/calendar.ics", views.ics, name="ics"),
     path("webinars/<int:pk>/register/", views.register, name="register"),

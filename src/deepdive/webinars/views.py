@@ -1,22 +1,74 @@
-"""Public webinar pages, calendar files, and registering for a webinar."""
+"""The public programme (a series' page), webinar pages, calendar files, and registering for a
+webinar."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from deepdive.core.pagecache import anonymous_page
+from deepdive.series import queries as series_queries
 from deepdive.series.models import Series
 
 from . import queries, registration
+from .forms import ProgrammeFilterForm
 from .interfaces import calendar
 from .models import Registration, Webinar
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+@never_cache
+def programme(request, slug: str):
+    """A series' public page: a page of its programme of published webinars (filtered by the
+    GET form) with the calendar feed, and its calls. Kept briefly for anonymous readers."""
+    now = timezone.now()
+    freshness = queries.programme_freshness(slug, now=now, cap=30)
+    if freshness is None:
+        raise Http404
+    stamp, seconds = freshness
+
+    def page():
+        series = get_object_or_404(series_queries.public_series(), slug=slug)
+        filter_form = ProgrammeFilterForm(request.GET, series=series)
+        feed_url = request.build_absolute_uri(
+            reverse("webinars:feed", kwargs={"slug": series.slug})
+        )
+        return render(
+            request,
+            "webinars/programme.html",
+            {
+                "series": series,
+                "calls": series.calls.all(),
+                "band_css": series_queries.series_band_css_url(series),
+                "languages": series_queries.language_names(series.languages),
+                "filter_form": filter_form,
+                "programme": queries.programme(
+                    series,
+                    filters=filter_form.filters(),
+                    reader_zone=getattr(request, "timezone_name", "UTC"),
+                    now=now,
+                    page=request.GET.get("page"),
+                ),
+                "feed_url": feed_url,
+                "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+            },
+        )
+
+    return anonymous_page(
+        request,
+        # A new key as soon as a webinar is published, changed, added or removed; never kept
+        # across a webinar's start (it moves to the past) or a call's opening or deadline.
+        key=f"series:{stamp}",
+        seconds=seconds,
+        render=page,
+    )
 
 
 def _webinar(request, pk: int) -> Webinar:

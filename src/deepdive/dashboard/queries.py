@@ -1,4 +1,4 @@
-"""Reads that the home pages need."""
+"""Reads that the home pages need: a person's dashboard, the manage home, the 403 page."""
 
 from deepdive.directory.models import Affiliation, Organisation
 from deepdive.outbox import queries as outbox_queries
