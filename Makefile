@@ -1,8 +1,9 @@
-# Deep Dive: `make demo` runs the platform, `make test` runs every test.
+# Deep Dive: `make demo` runs the platform, `make test` runs every test, `make check` the
+# everyday part of them (lint, then the tests on SQLite without the browser and reliability tests).
 VENV  := .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test install lint format messages clean
+.PHONY: demo test check install lint format messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	scripts/bootstrap
@@ -23,9 +24,13 @@ test: install
 	scripts/bootstrap --test-system
 	scripts/test
 
+check: install
+	scripts/test --quick
+
 lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format src tests bench

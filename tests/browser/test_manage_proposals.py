@@ -151,7 +151,7 @@ def test_secretariat_filters_sorts_opens_and_exports(page, secretariat, call, sc
         page.get_by_role("link", name="Export these proposals (XLSX)").click()
     download = download_info.value
     assert re.fullmatch(r"proposals-.+-\d{4}-\d{2}-\d{2}\.xlsx", download.suggested_filename)
-    sheet = load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
+    sheet = load_workbook(io.BytesIO(download.path().read_bytes())).active
     header = [cell.value for cell in sheet[1]]
     titles = [row[header.index("title")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert titles == [

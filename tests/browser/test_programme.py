@@ -164,7 +164,7 @@ def test_filter_by_theme_and_download_the_calendar_file(browser, live_server, pr
             page.get_by_role("link", name="Calendar file (.ics)").click()
         download = download_info.value
         assert download.suggested_filename == "child-labour-in-west-african-cocoa.ics"
-        content = open(download.path(), "rb").read()
+        content = download.path().read_bytes()
         event = vobject.readOne(content.decode("utf-8")).vevent
         assert event.uid.value == cocoa.uid
         assert event.dtstart.value == datetime(YEAR, 1, 12, 13, 0, tzinfo=UTC)

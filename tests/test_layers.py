@@ -1,0 +1,166 @@
+"""The apps import one way only: an app imports only the apps below it.
+
+The order is written once, in ``LAYERS`` below, and mirrored in the README's "Layout of the
+code". Every module of every app under ``src/deepdive/`` is parsed (nothing is imported), its
+imports at the top of the module and inside functions alike. Today's exceptions are listed with
+the reason and the way out; the lists only shrink: a listed import that is gone fails too, so
+that whoever removes it also removes its line.
+"""
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "deepdive"
+
+# Bottom first. An app imports only apps of the layers below its own; the apps of one layer do
+# not import each other. The apps not written yet are named where they will go.
+LAYERS: list[tuple[str, ...]] = [
+    ("core", "optimize", "formats"),  # the kit every app uses; optimisers without Django
+    ("reference",),  # Outcomes, criteria, countries ...
+    ("outbox",),  # every app sends e-mail
+    ("directory",),
+    ("accounts",),
+    ("series",),
+    ("proposals",),
+    ("reviews",),
+    ("webinars",),  # owns the Webinar and every write to it
+    ("selection",),  # ends at the decision and the host's answer (creates the webinar)
+    ("timetable",),  # plans, and publishes through webinars' operations
+    ("communications", "insight"),
+    ("dashboard",),  # the home page, the dashboards and the manage home
+    ("demo",),
+]
+
+# (importing app, imported app above it): why, and where it goes.
+KNOWN_UPWARD: dict[tuple[str, str], str] = {
+    ("series", "proposals"): "series/queries.py:call_page asks proposals.access.can_propose; "
+    "pass it in from the view",
+}
+
+# (module under src/deepdive, imported module of the project) imported inside a function.
+# Django's place for start-up imports, AppConfig.ready in apps.py, is allowed.
+KNOWN_INSIDE_FUNCTIONS: dict[tuple[str, str], str] = {
+    ("core/templatetags/deepdive.py", "deepdive.core.widgets"): "no circle: move to the top",
+    ("core/widgets.py", ".timezones"): "no circle: move to the top",
+    ("demo/management/commands/demo.py", "deepdive.outbox.operations"): "no circle: move up",
+    ("demo/management/commands/demo.py", "deepdive.wsgi"): "builds the web application when "
+    "imported: only serving needs it",
+    ("demo/operations.py", "deepdive.proposals"): "no circle: move to the top",
+    ("demo/operations.py", "deepdive.proposals.models"): "no circle: move to the top",
+    ("demo/reviews.py", "deepdive.proposals"): "no circle: move to the top",
+    ("demo/reviews.py", "deepdive.reviews.models"): "no circle: move to the top",
+    ("demo/reviews.py", "deepdive.reviews.operations"): "no circle: move to the top",
+    ("demo/selected.py", "deepdive.outbox.operations"): "no circle: move to the top",
+    ("demo/selected.py", "deepdive.proposals"): "no circle: move to the top",
+    ("demo/selected.py", "deepdive.reviews.models"): "no circle: move to the top",
+    ("demo/selected.py", "deepdive.reviews.operations"): "no circle: move to the top",
+    ("demo/selected.py", "deepdive.selection"): "no circle: move to the top",
+    ("demo/selected.py", "deepdive.selection.decisions"): "no circle: move to the top",
+    ("demo/selected.py", "deepdive.selection.models"): "no circle: move to the top",
+    ("demo/selected.py", "deepdive.timetable.models"): "no circle: move to the top",
+    ("demo/selected.py", "deepdive.webinars.models"): "no circle: move to the top",
+    ("directory/interfaces/forms.py", ".imports"): "imports.py imports forms.py: move "
+    "is_valid_domain down",
+    ("outbox/backends.py", ".operations"): "the backend is loaded with the settings, before "
+    "the models",
+    ("outbox/operations.py", ".tasks"): "tasks.py imports operations.py",
+    ("outbox/operations.py", "deepdive.core"): "was a circle with the dashboard (now in its "
+    "own app): move to the top",
+    ("proposals/interfaces/filters.py", "..queries"): "no circle: move to the top",
+    ("proposals/migrations/0004_near_duplicates.py", "deepdive.proposals"): "a data migration "
+    "that reuses the code of its day",
+    ("proposals/operations/reminders.py", "..tasks"): "tasks.py imports the operations",
+    (
+        "proposals/operations/refusals.py",
+        "deepdive.core.templatetags.deepdive",
+    ): "a date for an error message: move the formatting into core (not a template tag)",
+    ("proposals/queries.py", "deepdive.directory.models"): "no circle: move to the top",
+    ("reference/models.py", ".countries"): "no circle: move to the top",
+    ("reviews/operations/assignment.py", "..tasks"): "tasks.py imports the operations",
+    ("reviews/operations/reviewing.py", "deepdive.core.templatetags.deepdive"): "a date for an "
+    "error message: move the formatting into core (not a template tag)",
+    ("selection/optimiser_input.py", ".models"): "no circle: move to the top",
+    ("series/models.py", "deepdive.core.timezones"): "no circle: move to the top",
+    ("series/queries.py", "deepdive.proposals.access"): "upward: pass can_propose in",
+    ("timetable/queries.py", "deepdive.accounts.models"): "no circle: move to the top",
+    ("timetable/queries.py", "deepdive.directory.models"): "no circle: move to the top",
+    ("webinars/queries.py", "."): "registration.py imports queries.py",
+    ("webinars/queries.py", ".interfaces"): "calendar via registration: no circle of its own",
+}
+
+LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
+
+
+def apps() -> list[str]:
+    return sorted(p.name for p in SRC.iterdir() if (p / "__init__.py").exists())
+
+
+def modules():
+    for app in apps():
+        for path in sorted((SRC / app).rglob("*.py")):
+            yield app, path.relative_to(SRC).as_posix(), ast.parse(path.read_text("utf-8"))
+
+
+def imported_modules(node: ast.AST) -> list[str]:
+    """The modules an import statement names, relative ones with their leading dots."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom):
+        module = "." * node.level + (node.module or "")
+        if module == "deepdive":  # from deepdive import proposals
+            return [f"deepdive.{alias.name}" for alias in node.names]
+        return [module]
+    return []
+
+
+def imports_of_other_apps() -> set[tuple[str, str, str]]:
+    """(importing app, imported app, module) for every import of another app of the project."""
+    found = set()
+    for app, module, tree in modules():
+        for node in ast.walk(tree):
+            for name in imported_modules(node):
+                parts = name.split(".")
+                if parts[0] == "deepdive" and len(parts) > 1 and parts[1] not in (app, ""):
+                    if (SRC / parts[1] / "__init__.py").exists():
+                        found.add((app, parts[1], module))
+    return found
+
+
+def imports_inside_functions() -> set[tuple[str, str]]:
+    """(module, imported module) for every import of the project inside a function, except
+    in ``AppConfig.ready``."""
+    found = set()
+    for _app, module, tree in modules():
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if module.endswith("apps.py") and function.name == "ready":
+                continue
+            for node in ast.walk(function):
+                for name in imported_modules(node):
+                    if name.startswith(("deepdive.", ".")) or name == "deepdive":
+                        found.add((module, name))
+    return found
+
+
+def test_every_app_has_its_place_in_the_layers():
+    assert [app for app in apps() if app not in LEVEL] == []
+
+
+def test_apps_import_only_apps_below_them():
+    upward: dict[tuple[str, str], list[str]] = {}
+    for app, other, module in imports_of_other_apps():
+        if LEVEL.get(other, -1) >= LEVEL.get(app, -1):
+            upward.setdefault((app, other), []).append(module)
+    new = {pair: sorted(where) for pair, where in upward.items() if pair not in KNOWN_UPWARD}
+    gone = sorted(pair for pair in KNOWN_UPWARD if pair not in upward)
+    assert not new, f"an app imports one above it (move the piece down, or pass it in): {new}"
+    assert not gone, f"no longer imported upward, remove from KNOWN_UPWARD: {gone}"
+
+
+def test_no_import_hides_inside_a_function():
+    inside = imports_inside_functions()
+    new = sorted(inside - KNOWN_INSIDE_FUNCTIONS.keys())
+    gone = sorted(KNOWN_INSIDE_FUNCTIONS.keys() - inside)
+    assert not new, f"imports inside a function (put them at the top of the module): {new}"
+    assert not gone, f"no longer inside a function, remove from KNOWN_INSIDE_FUNCTIONS: {gone}"
