@@ -1,7 +1,8 @@
 # A throw-away PostgreSQL server from Debian's packages, on a local port, for the tests.
 # Usage: source scripts/postgres.sh; pg_start; ...; pg_stop
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-PG_PORT=${PG_PORT:-55432}
+# A free port unless one is given: two test runs on one machine must not meet.
+PG_PORT=${PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 PG_DIR=$(mktemp -d /tmp/deepdive-pg.XXXXXX)
 PG_URL="postgres://deepdive@127.0.0.1:${PG_PORT}/deepdive"
 

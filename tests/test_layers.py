@@ -32,60 +32,20 @@ LAYERS: list[tuple[str, ...]] = [
 ]
 
 # (importing app, imported app above it): why, and where it goes.
-KNOWN_UPWARD: dict[tuple[str, str], str] = {
-    ("series", "proposals"): "series/queries.py:call_page asks proposals.access.can_propose; "
-    "pass it in from the view",
-}
+KNOWN_UPWARD: dict[tuple[str, str], str] = {}
 
 # (module under src/deepdive, imported module of the project) imported inside a function.
 # Django's place for start-up imports, AppConfig.ready in apps.py, is allowed.
 KNOWN_INSIDE_FUNCTIONS: dict[tuple[str, str], str] = {
-    ("core/templatetags/deepdive.py", "deepdive.core.widgets"): "no circle: move to the top",
-    ("core/widgets.py", ".timezones"): "no circle: move to the top",
-    ("demo/management/commands/demo.py", "deepdive.outbox.operations"): "no circle: move up",
     ("demo/management/commands/demo.py", "deepdive.wsgi"): "builds the web application when "
     "imported: only serving needs it",
-    ("demo/operations.py", "deepdive.proposals"): "no circle: move to the top",
-    ("demo/operations.py", "deepdive.proposals.models"): "no circle: move to the top",
-    ("demo/reviews.py", "deepdive.proposals"): "no circle: move to the top",
-    ("demo/reviews.py", "deepdive.reviews.models"): "no circle: move to the top",
-    ("demo/reviews.py", "deepdive.reviews.operations"): "no circle: move to the top",
-    ("demo/selected.py", "deepdive.outbox.operations"): "no circle: move to the top",
-    ("demo/selected.py", "deepdive.proposals"): "no circle: move to the top",
-    ("demo/selected.py", "deepdive.reviews.models"): "no circle: move to the top",
-    ("demo/selected.py", "deepdive.reviews.operations"): "no circle: move to the top",
-    ("demo/selected.py", "deepdive.selection"): "no circle: move to the top",
-    ("demo/selected.py", "deepdive.selection.decisions"): "no circle: move to the top",
-    ("demo/selected.py", "deepdive.selection.models"): "no circle: move to the top",
-    ("demo/selected.py", "deepdive.timetable.models"): "no circle: move to the top",
-    ("demo/selected.py", "deepdive.webinars.models"): "no circle: move to the top",
-    ("directory/interfaces/forms.py", ".imports"): "imports.py imports forms.py: move "
-    "is_valid_domain down",
     ("outbox/backends.py", ".operations"): "the backend is loaded with the settings, before "
     "the models",
     ("outbox/operations.py", ".tasks"): "tasks.py imports operations.py",
-    ("outbox/operations.py", "deepdive.core"): "was a circle with the dashboard (now in its "
-    "own app): move to the top",
-    ("proposals/interfaces/filters.py", "..queries"): "no circle: move to the top",
     ("proposals/migrations/0004_near_duplicates.py", "deepdive.proposals"): "a data migration "
     "that reuses the code of its day",
     ("proposals/operations/reminders.py", "..tasks"): "tasks.py imports the operations",
-    (
-        "proposals/operations/refusals.py",
-        "deepdive.core.templatetags.deepdive",
-    ): "a date for an error message: move the formatting into core (not a template tag)",
-    ("proposals/queries.py", "deepdive.directory.models"): "no circle: move to the top",
-    ("reference/models.py", ".countries"): "no circle: move to the top",
     ("reviews/operations/assignment.py", "..tasks"): "tasks.py imports the operations",
-    ("reviews/operations/reviewing.py", "deepdive.core.templatetags.deepdive"): "a date for an "
-    "error message: move the formatting into core (not a template tag)",
-    ("selection/optimiser_input.py", ".models"): "no circle: move to the top",
-    ("series/models.py", "deepdive.core.timezones"): "no circle: move to the top",
-    ("series/queries.py", "deepdive.proposals.access"): "upward: pass can_propose in",
-    ("timetable/queries.py", "deepdive.accounts.models"): "no circle: move to the top",
-    ("timetable/queries.py", "deepdive.directory.models"): "no circle: move to the top",
-    ("webinars/queries.py", "."): "registration.py imports queries.py",
-    ("webinars/queries.py", ".interfaces"): "calendar via registration: no circle of its own",
 }
 
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}

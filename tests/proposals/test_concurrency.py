@@ -1,23 +1,14 @@
-"""Simultaneous submits of one draft, on real connections in two threads.
+"""Simultaneous submits of one draft, on real connections in two threads (tests/races.py)."""
 
-On PostgreSQL the rows are locked with SELECT … FOR UPDATE. SQLite runs every transaction as
-BEGIN IMMEDIATE (see the settings): the second writer waits for the first. The test database
-Django makes for SQLite lives in memory with a shared cache, where a second writer fails at once
-("database table is locked") instead of waiting, so these tests copy it to a file first, as the
-platform runs in production.
-"""
-
-import sqlite3
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from deepdive.core.models import AuditEntry
 from deepdive.outbox.models import OutboxMessage
 from deepdive.proposals import operations
 from deepdive.proposals.models import Proposal
+from tests.races import database_on_disk, race
 
 from .conftest import complete_data
 
@@ -27,46 +18,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def on_disk(transactional_db, tmp_path, member, call, organisation):
     """The test database, copied to a file for the test (SQLite in memory only)."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+    with database_on_disk(tmp_path):
         yield
-        return
-    connection.ensure_connection()
-    memory = connection.connection
-    path = tmp_path / "race.sqlite3"
-    target = sqlite3.connect(path)
-    memory.backup(target)
-    target.close()
-    name = connection.settings_dict["NAME"]
-    connection.settings_dict["NAME"] = str(path)  # shared with the threads' connections
-    connection.connection = None  # set the in-memory one aside: closing it would drop it
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = memory
-
-
-def race(*jobs):
-    """Run the jobs at the same moment, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # the outcome to check
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_simultaneous_submits_of_one_draft_give_one_submission(

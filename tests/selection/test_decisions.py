@@ -16,6 +16,7 @@ from deepdive.selection import decisions, operations
 from deepdive.selection.models import Decision, SelectionRun
 from tests.directory.factories import UserFactory
 from tests.proposals.factories import OrganisationFactory, ProposalFactory
+from tests.races import database_on_disk, race
 
 pytestmark = pytest.mark.django_db
 
@@ -303,6 +304,64 @@ def test_a_passed_deadline_gives_the_promoted_host_seven_days(call, confirmed, s
     decisions.promote_from_waitlist(actor=secretariat, call=call)
     c = Decision.objects.get(proposal=seven["C"])
     assert c.host_deadline > timezone.now() + timedelta(days=6)
+
+
+def test_an_answer_while_the_optimiser_runs_refuses_the_promotion(
+    call, confirmed, seven, secretariat, monkeypatch
+):
+    b = Decision.objects.get(proposal=seven["B"])
+    decisions.answer_hosting(actor=host_of(seven["B"]), decision=b, confirm=False)
+    solve = decisions.solve_input
+
+    def solve_while_a_declines(data):
+        solved = solve(data)
+        a = Decision.objects.get(proposal=seven["A"])
+        decisions.answer_hosting(actor=host_of(seven["A"]), decision=a, confirm=False)
+        return solved
+
+    monkeypatch.setattr(decisions, "solve_input", solve_while_a_declines)
+    with pytest.raises(decisions.DecisionRefused, match="Reload the page and try again."):
+        decisions.promote_from_waitlist(actor=secretariat, call=call)
+    assert not SelectionRun.objects.filter(note="promotion").exists()
+    assert outcomes(call)["B"] == ("selected", None)
+
+
+@pytest.fixture
+def declined_on_disk(transactional_db, tmp_path, confirmed, seven):
+    """B's host has declined; the test database is then copied to a file (SQLite in memory
+    only), so that the threads' connections share it (tests/races.py)."""
+    b = Decision.objects.get(proposal=seven["B"])
+    decisions.answer_hosting(actor=host_of(seven["B"]), decision=b, confirm=False)
+    with database_on_disk(tmp_path):
+        yield confirmed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_promotions_at_once_give_one(call, seven, secretariat, declined_on_disk):
+    _, confirmation_batch, _ = declined_on_disk
+
+    def promote():
+        return decisions.promote_from_waitlist(actor=secretariat, call=call)
+
+    results = race(promote, promote)
+
+    promoted = [r for r in results if isinstance(r, SelectionRun)]
+    refused = [r for r in results if isinstance(r, decisions.DecisionRefused)]
+    assert (len(promoted), len(refused)) == (1, 1), results
+    assert str(refused[0]) == "No selected host has declined: there is nobody to replace."
+    assert list(SelectionRun.objects.filter(note="promotion")) == promoted
+    assert outcomes(call) == {
+        "A": ("selected", None),
+        "C": ("selected", None),
+        "B": ("not_selected", None),
+        "E": ("waitlisted", 1),
+        "F": ("waitlisted", 2),
+        "D": ("not_selected", None),
+        "G": ("not_selected", None),
+    }
+    assert AuditEntry.objects.filter(action="selection.promoted").count() == 1
+    promotion_emails = OutboxMessage.objects.exclude(batch=confirmation_batch)
+    assert [m.to_email for m in promotion_emails] == [seven["C"].contact_email]
 
 
 def test_the_batch_page_leads_back_to_the_run_and_nowhere_else(client, confirmed, secretariat):

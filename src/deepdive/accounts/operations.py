@@ -7,18 +7,23 @@ outbox, in the recipient's language.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext as _
 
-from deepdive.core import audit
+from deepdive.core import audit, changes
+from deepdive.core.permissions import is_secretariat, require, require_secretariat
+from deepdive.core.refusals import Refused
 from deepdive.core.timezones import is_valid_zone
 from deepdive.directory.models import Affiliation, Organisation
 from deepdive.outbox.operations import queue_templated_email
 
 from . import queries
+from .actions import AccountAction
 from .models import User
 
 # Steps of the apps above that follow a verified affiliation (asking the organisation's part in
@@ -34,15 +39,28 @@ def register_after_verified(step: Callable[[Affiliation], object]) -> None:
 
 def _after_verified(affiliation: Affiliation) -> None:
     for step in _AFTER_VERIFIED:
-        transaction.on_commit(lambda step=step: step(affiliation))
+        transaction.on_commit(partial(step, affiliation))
 
 
-class AffiliationExists(Exception):
+class AffiliationExists(Refused):
     """The person has already stated an affiliation to this organisation."""
 
+    def __init__(self) -> None:
+        super().__init__(
+            errors={
+                "organisation": [_("You have already stated an affiliation to this organisation.")]
+            }
+        )
 
-class AlreadyDecided(Exception):
+
+class AlreadyDecided(Refused):
     """The affiliation is no longer waiting for a decision."""
+
+
+def _require_self_or_secretariat(actor: User | None, user: User) -> None:
+    """Refuse anyone but the person themself and the secretariat (``None``, the platform
+    acting, is let through)."""
+    require(actor is None or actor.pk == user.pk or is_secretariat(actor))
 
 
 def language_of(user: User) -> str:
@@ -63,11 +81,13 @@ def update_preferences(
     """Change a person's full name, time zone or language; fields left None are kept.
 
     Returns the changes as {field: [old, new]} (empty when nothing changed).
-    Raises ValueError for an unknown time zone or language.
+    Raises ValueError for an unknown time zone or language, PermissionDenied when ``actor``
+    is neither the person nor the secretariat.
 
     Side effects: the User row (changed fields only, also on the ``user`` object given);
     one audit entry "accounts.preferences" when something changed.
     """
+    _require_self_or_secretariat(actor, user)
     wanted: dict[str, str] = {}
     if name is not None:
         wanted["name"] = name.strip()
@@ -79,25 +99,17 @@ def update_preferences(
         if language and language not in dict(settings.LANGUAGES):
             raise ValueError(f"Unknown language: {language!r}")
         wanted["language"] = language
-    changes = {
-        field: [getattr(user, field), value]
-        for field, value in wanted.items()
-        if getattr(user, field) != value
-    }
-    if not changes:
+    changing = {field: value for field, value in wanted.items() if getattr(user, field) != value}
+    if not changing:
         return {}
     with transaction.atomic():
-        for field, (_old, new) in changes.items():
-            setattr(user, field, new)
-        user.save(update_fields=list(changes))
-        audit.record(
+        return changes.update(
+            user,
             actor=actor,
-            action="accounts.preferences",
-            subject=user,
-            summary=f"Preferences of {user.email}: {', '.join(changes)}",
-            changes=changes,
+            action=AccountAction.PREFERENCES,
+            summary=f"Preferences of {user.email}: {', '.join(changing)}",
+            **changing,
         )
-    return changes
 
 
 def _verified_domains(user: User) -> set[str]:
@@ -138,12 +150,14 @@ def state_affiliation(
     one; otherwise it waits for the secretariat.
 
     Raises AffiliationExists when the person already stated one for this organisation (also
-    when a simultaneous request got there first), ValueError for a merged organisation.
+    when a simultaneous request got there first), ValueError for a merged organisation,
+    PermissionDenied when ``actor`` is neither the person nor the secretariat.
 
     Side effects: one Affiliation row; one audit entry "accounts.affiliation_stated"; when
     pending, one e-mail to every active secretariat user (outbox, in their language); when
     verified, the steps registered with ``register_after_verified``, after the commit.
     """
+    _require_self_or_secretariat(actor, user)
     if organisation.merged_into_id is not None:
         raise ValueError("This organisation was merged into another one.")
     try:
@@ -162,7 +176,7 @@ def state_affiliation(
             )
             audit.record(
                 actor=actor,
-                action="accounts.affiliation_stated",
+                action=AccountAction.AFFILIATION_STATED,
                 subject=affiliation,
                 summary=f"{user.email} stated an affiliation to {organisation.name}"
                 + (" (verified by e-mail domain)" if automatic else ""),
@@ -227,7 +241,7 @@ def verify_affiliations_by_domain(*, user: User) -> list[Affiliation]:
             affiliation.refresh_from_db()
             audit.record(
                 actor=None,
-                action="accounts.affiliation_verified",
+                action=AccountAction.AFFILIATION_VERIFIED,
                 subject=affiliation,
                 summary=f"{user.email} at {affiliation.organisation.name}: verified by e-mail "
                 "domain",
@@ -245,14 +259,16 @@ def decide_affiliation(
     """The secretariat verifies or rejects a pending affiliation.
 
     Raises AlreadyDecided when it is no longer pending (decided meanwhile, or a second
-    submission of the same form).
+    submission of the same form), PermissionDenied for anyone but the secretariat.
 
     Side effects: the Affiliation row (status, decided_at, decided_by, reason); one audit entry
     "accounts.affiliation_verified" or "accounts.affiliation_rejected"; one e-mail to the
     person (outbox, in their language, with the reason when rejected); when verified, the
     steps registered with ``register_after_verified``, after the commit.
     """
+    require_secretariat(actor)
     status = Affiliation.Status.VERIFIED if verified else Affiliation.Status.REJECTED
+    action = AccountAction.AFFILIATION_VERIFIED if verified else AccountAction.AFFILIATION_REJECTED
     reason = reason.strip()
     with transaction.atomic():
         updated = Affiliation.objects.filter(
@@ -269,7 +285,7 @@ def decide_affiliation(
         affiliation.refresh_from_db()
         audit.record(
             actor=actor,
-            action=f"accounts.affiliation_{status}",
+            action=action,
             subject=affiliation,
             summary=f"{affiliation.user.email} at {affiliation.organisation.name}: {status}",
             changes={"status": [Affiliation.Status.PENDING, status]}

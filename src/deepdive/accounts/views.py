@@ -52,10 +52,8 @@ def affiliations(request):
                 organisation=form.cleaned_data["organisation"],
                 position=form.cleaned_data["position"],
             )
-        except operations.AffiliationExists:
-            form.add_error(
-                "organisation", _("You have already stated an affiliation to this organisation.")
-            )
+        except operations.AffiliationExists as refused:
+            refused.show_on(form)
         else:
             if affiliation.status == Affiliation.Status.VERIFIED:
                 messages.success(

@@ -33,3 +33,47 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def label(self) -> str:
+        """What was done, in the reader's language (from the app's named list of actions)."""
+        return label_of(self.action)
+
+
+class AuditAction(models.TextChoices):
+    """The base of each app's named list of actions, in its ``actions`` module:
+    ``SUBMITTED = "proposals.submit", _("Proposal submitted")``."""
+
+
+def label_of(action: str) -> str:
+    """The action's label in the reader's language; the code itself when it has none."""
+    for kind in AuditAction.__subclasses__():
+        for member in kind:
+            if member.value == str(action):
+                return str(member.label)
+    return str(action)
+
+
+class SchedulerLease(models.Model):
+    """Who runs the periodic work (``core.scheduling``): one row per lease, held by one
+    scheduler until ``expires_at``; a scheduler that dies lets it expire and another takes it."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    holder = models.CharField(max_length=120)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.holder} until {self.expires_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job last ran and what it said: a restarted scheduler does not run it
+    again before its interval."""
+
+    job = models.CharField(max_length=100, primary_key=True)
+    last_run_at = models.DateTimeField()
+    last_result = models.CharField(max_length=300, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.job} at {self.last_run_at:%Y-%m-%d %H:%M:%S}"

@@ -1,10 +1,28 @@
 """Time zones: valid names, and the zone a request should see times in."""
 
 import zoneinfo
+from datetime import datetime
 from functools import cache
 from importlib import resources
 
+from django.utils import timezone
+from django.utils.formats import date_format
+
 TZ_COOKIE = "deepdive_tz"
+
+
+def moment_text(value: datetime, zone_name: str | None = None) -> str:
+    """A moment as plain text in ``zone_name`` (by default the reader's current zone), with
+    the zone named and its offset (its UTC offset at that moment). The
+    template filter ``when`` shows the same; services use it in their messages."""
+    if zone_name:
+        local = value.astimezone(zoneinfo.ZoneInfo(zone_name))
+    else:
+        local = timezone.localtime(value)
+        zone_name = str(timezone.get_current_timezone())
+    offset = local.strftime("%z")
+    offset = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({zone_name.replace('_', ' ')}, {offset})"
 
 
 @cache

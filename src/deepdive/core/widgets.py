@@ -15,6 +15,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from .timezones import zone_labels
+
 
 def _option(option: dict) -> str:
     selected = " selected" if option["selected"] else ""
@@ -93,8 +95,6 @@ def take_zone_datalist_wanted() -> bool:
 def zone_datalist(language: str) -> SafeString:
     """The ``<datalist>`` of the current zones: the IANA name as value, "City, Country" in
     ``language`` as label; built once per language."""
-    from .timezones import zone_labels
-
     options = "".join(
         f'<option value="{escape(zone)}">{escape(label)}</option>'
         for zone, label in zone_labels(language)

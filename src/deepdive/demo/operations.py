@@ -5,6 +5,7 @@ nothing twice."""
 
 import re
 from datetime import datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
@@ -16,10 +17,13 @@ from django.utils.text import slugify
 from deepdive.accounts.models import User
 from deepdive.core import audit
 from deepdive.directory.models import Affiliation, Organisation, OrganisationDomain
+from deepdive.proposals import operations as proposal_operations
+from deepdive.proposals.models import CoSubmitter, Proposal
 from deepdive.reference.models import ActionGroup, Country, PartnerType, Sector, Theme
 from deepdive.reference.operations import load_reference_data
 from deepdive.series.models import Call, Series
 
+from .actions import DemoAction
 from .data import (
     ACCOUNTS,
     ACTION_GROUP_LETTERS,
@@ -33,6 +37,25 @@ from .reviews import load_reviewed_call
 from .selected import load_pilot_call, load_selected_call
 
 CALL_ZONE = "Europe/Zurich"
+
+# A row of data.ORGANISATIONS: name, acronym, partner type, countries, themes, sectors and
+# the letters of its Action Groups.
+OrganisationRow = tuple[str, str, str, list[str], list[str], list[str], str]
+# A row of data.PROPOSALS: lead organisation, title, description, themes, sectors, countries,
+# Outcome numbers, partners (name, "confirmed", "declined" or None), organisations not in the
+# directory, state ("draft", "submitted" or "withdrawn").
+ProposalRow = tuple[
+    str,
+    str,
+    str,
+    list[str],
+    list[str],
+    list[str],
+    list[int],
+    list[tuple[str, str | None]],
+    list[str],
+    str,
+]
 
 
 def load_demo(*, password: str | None = None, now: datetime | None = None) -> dict[str, int]:
@@ -81,11 +104,13 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         )
         _translate(series)
         if any(created.values()):
-            audit.record(actor=None, action="demo.load", summary=f"Demo data loaded: {created}")
+            audit.record(
+                actor=None, action=DemoAction.LOADED, summary=f"Demo data loaded: {created}"
+            )
     return created
 
 
-def _organisation(row, groups) -> int:
+def _organisation(row: OrganisationRow, groups: dict[str, ActionGroup | None]) -> int:
     name, acronym, type_code, countries, themes, sectors, letters = row
     if Organisation.objects.filter(name=name).exists():
         return 0
@@ -104,14 +129,23 @@ def _organisation(row, groups) -> int:
     organisation.countries.set(Country.objects.filter(code__in=countries))
     organisation.themes.set(Theme.objects.filter(code__in=themes))
     organisation.sectors.set(Sector.objects.filter(code__in=sectors))
-    organisation.action_groups.set([groups[letter] for letter in letters if groups.get(letter)])
+    organisation.action_groups.set(
+        [group for letter in letters if (group := groups.get(letter)) is not None]
+    )
     OrganisationDomain.objects.create(
         organisation=organisation, domain=f"{slug[:40].strip('-')}.example.org"
     )
     return 1
 
 
-def _account(email, name, organisation_name, zone, language, password) -> int:
+def _account(
+    email: str,
+    name: str,
+    organisation_name: str | None,
+    zone: str,
+    language: str,
+    password: str,
+) -> int:
     user = User.objects.filter(email=email).first()
     if user is not None:
         return 0
@@ -138,7 +172,12 @@ def _account(email, name, organisation_name, zone, language, password) -> int:
     return 1
 
 
-def _series(supply_chains: ActionGroup) -> tuple[Series, int]:
+def _series(supply_chains: ActionGroup | None) -> tuple[Series, int]:
+    existing = Series.objects.filter(slug="supply-chains-deep-dive").first()
+    if existing is not None:
+        return existing, 0
+    if supply_chains is None:  # a series needs its Action Group
+        raise ActionGroup.DoesNotExist("No Supply Chains Action Group for the demo series.")
     series, new = Series.objects.get_or_create(
         slug="supply-chains-deep-dive",
         defaults={
@@ -235,7 +274,7 @@ def _contact(organisation: Organisation, password: str) -> User:
     ).first()
     if existing is not None:
         return existing
-    domain = organisation.domains.first().domain
+    domain = organisation.domains.values_list("domain", flat=True)[0]
     email = f"contact@{domain}"
     _account(
         email,
@@ -248,12 +287,9 @@ def _contact(organisation: Organisation, password: str) -> User:
     return User.objects.get(email=email)
 
 
-def _proposals(call: Call, password: str) -> int:
+def _proposals(call: Call | None, password: str) -> int:
     """The demo call's proposals, made through the same operations as the pages use, so
     that their history, e-mails and co-submitters' decisions are real."""
-    from deepdive.proposals import operations as proposal_operations
-    from deepdive.proposals.models import CoSubmitter, Proposal
-
     if call is None or call.proposals.exists() or not call.is_open_at(timezone.now()):
         return 0
     outcomes = {o.number: o for o in call.series.action_group.outcomes.all()}
@@ -268,7 +304,7 @@ def _proposals(call: Call, password: str) -> int:
         partners,
         unlisted,
         state,
-    ) in PROPOSALS:
+    ) in cast(list[ProposalRow], PROPOSALS):
         lead = Organisation.objects.get(name=lead_name)
         author = _contact(lead, password)
         data = proposal_operations.ProposalData(
@@ -308,9 +344,10 @@ def _proposals(call: Call, password: str) -> int:
         for name, decision in partners:
             if decision is None:
                 continue
-            co = CoSubmitter.objects.get(proposal=proposal, organisation__name=name)
+            partner = Organisation.objects.get(name=name)
+            co = CoSubmitter.objects.get(proposal=proposal, organisation=partner)
             proposal_operations.decide_participation(
-                actor=_contact(co.organisation, password),
+                actor=_contact(partner, password),
                 co_submitter=co,
                 confirm=decision == "confirmed",
             )

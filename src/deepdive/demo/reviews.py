@@ -14,8 +14,13 @@ from django.utils import timezone
 
 from deepdive.accounts.models import User
 from deepdive.directory.models import Organisation
+from deepdive.proposals import operations as proposal_operations
 from deepdive.reference.models import Criterion, Sector, Theme
 from deepdive.reference.regions import IloRegion
+from deepdive.reviews.models import Assignment
+from deepdive.reviews.operations import assignment as assignment_operations
+from deepdive.reviews.operations import pool as pool_operations
+from deepdive.reviews.operations import reviewing as review_operations
 from deepdive.series.models import Call, Series
 
 ZONE = "Europe/Zurich"
@@ -153,8 +158,6 @@ DISAGREES_ON = "Pre-departure training that prevents trafficking"
 def add_reviewer(*, secretariat, call: Call, row: tuple, password: str):
     """One reviewer of ``REVIEWERS`` in the pool of ``call``, with a verified account (created
     when missing), the invitation accepted and their expertise."""
-    from deepdive.reviews.operations import pool as pool_operations
-
     email, name, _lean, themes, sectors, regions, languages = row
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -178,12 +181,6 @@ def add_reviewer(*, secretariat, call: Call, row: tuple, password: str):
 
 def load_reviewed_call(*, series: Series, password: str, contact_for, now=None) -> int:
     """Create the reviewed call once; return 1 when it was created, else 0."""
-    from deepdive.proposals import operations as proposal_operations
-    from deepdive.reviews.models import Assignment
-    from deepdive.reviews.operations import assignment as assignment_operations
-    from deepdive.reviews.operations import pool as pool_operations
-    from deepdive.reviews.operations import reviewing as review_operations
-
     if series.calls.filter(slug="first-round-reviewed").exists():
         return 0
     now = now or timezone.now()

@@ -23,8 +23,20 @@ from django.utils import timezone
 
 from deepdive.accounts.models import User
 from deepdive.directory.models import Organisation
+from deepdive.outbox.operations import approve_batch
+from deepdive.proposals import operations as proposal_operations
 from deepdive.reference.models import Criterion, Sector, Theme
+from deepdive.reviews.models import Assignment
+from deepdive.reviews.operations import assignment as assignment_operations
+from deepdive.reviews.operations import pool as pool_operations
+from deepdive.reviews.operations import reviewing as review_operations
+from deepdive.selection import decisions as selection_decisions
+from deepdive.selection import operations as selection_operations
+from deepdive.selection.decisions import answer_hosting
+from deepdive.selection.models import Decision
 from deepdive.series.models import Call, Series
+from deepdive.timetable.models import TimetableRules
+from deepdive.webinars.models import Webinar
 
 from .reviews import REVIEWERS, add_reviewer
 
@@ -215,9 +227,6 @@ def blackout_in(first: date, last: date) -> list[dict[str, str]]:
 
 def load_selected_call(*, series: Series, password: str, contact_for, now=None) -> int:
     """Create the selected call once; return 1 when it was created, else 0."""
-    from deepdive.selection.models import Decision
-    from deepdive.timetable.models import TimetableRules
-
     if series.calls.filter(slug=SELECTED_SLUG).exists():
         return 0
     now = now or timezone.now()
@@ -265,9 +274,6 @@ def load_selected_call(*, series: Series, password: str, contact_for, now=None) 
 def load_pilot_call(*, series: Series, password: str, contact_for, now=None) -> int:
     """Create the pilot call, with its three published past webinars, once; return 1 when it
     was created, else 0."""
-    from deepdive.timetable.models import TimetableRules
-    from deepdive.webinars.models import Webinar
-
     if series.calls.filter(slug=PILOT_SLUG).exists():
         return 0
     now = now or timezone.now()
@@ -319,8 +325,6 @@ def closed_at(call: Call) -> datetime:
 
 
 def _confirm_hosting(decision, *, available, unavailable, password, contact_for) -> None:
-    from deepdive.selection.decisions import answer_hosting
-
     host = contact_for(decision.proposal.lead_organisation, password)
     answer_hosting(
         actor=host, decision=decision, confirm=True, available=available, unavailable=unavailable
@@ -342,16 +346,6 @@ def _selected_call(
 ):
     """A call with ``proposals`` submitted, every one reviewed twice, its selection run and
     confirmed as the decision (the decision e-mails approved); returns (call, decisions)."""
-    from deepdive.outbox.operations import approve_batch
-    from deepdive.proposals import operations as proposal_operations
-    from deepdive.reviews.models import Assignment
-    from deepdive.reviews.operations import assignment as assignment_operations
-    from deepdive.reviews.operations import pool as pool_operations
-    from deepdive.reviews.operations import reviewing as review_operations
-    from deepdive.selection import decisions as selection_decisions
-    from deepdive.selection import operations as selection_operations
-    from deepdive.selection.models import Decision
-
     zone = ZoneInfo(ZONE)
     now = timezone.now()
     secretariat = User.objects.get(email="secretariat@example.org")

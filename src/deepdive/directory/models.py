@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -67,6 +69,16 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:organisation", kwargs={"slug": self.slug})
+
+
+_DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
+)
+
+
+def is_valid_domain(domain: str) -> bool:
+    """Whether ``domain`` (lower case, without ``@``) is a syntactically valid host name."""
+    return bool(_DOMAIN_RE.match(domain))
 
 
 class OrganisationDomain(models.Model):

@@ -30,7 +30,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from deepdive.core import audit
+from deepdive.core.permissions import Actor, require_secretariat
 
+from .actions import DirectoryAction
 from .models import Affiliation, Organisation, OrganisationDomain
 
 MergeStep = Callable[[Organisation, Organisation], None]
@@ -45,7 +47,7 @@ M2M_FIELDS = ["countries", "action_groups", "themes", "sectors"]
 #: Fields a merge copies from the source when the target's is empty.
 FILLABLE_FIELDS = ["acronym", "website", "description", "logo"]
 
-_STATUS_RANK = {
+_STATUS_RANK: dict[str, int] = {
     Affiliation.Status.VERIFIED: 3,
     Affiliation.Status.PENDING: 2,
     Affiliation.Status.REJECTED: 1,
@@ -168,7 +170,7 @@ def _apply(
 
 
 def create_organisation(
-    *, actor: Any, fields: dict[str, Any], domains: list[str] | None = None
+    *, actor: Actor | None, fields: dict[str, Any], domains: list[str] | None = None
 ) -> Organisation:
     """Add an organisation to the directory.
 
@@ -178,16 +180,17 @@ def create_organisation(
     Side effects: one Organisation row with a unique slug made from its name, its
     many-to-many rows and OrganisationDomain rows; the logo file saved under MEDIA_ROOT;
     one audit entry ``directory.create``. Raises ValidationError if a domain belongs to
-    another organisation.
+    another organisation, PermissionDenied for anyone but the secretariat.
     """
+    require_secretariat(actor)
     with transaction.atomic():
         organisation = _apply(Organisation(), fields, domains or [])
         after = snapshot(organisation)
         audit.record(
             actor=actor,
-            action="directory.create",
+            action=DirectoryAction.CREATED,
             subject=organisation,
-            summary=_("Organisation %(name)s added to the directory.") % {"name": organisation},
+            summary=f"Organisation {organisation} added to the directory.",
             changes={k: v for k, v in _changes({}, after).items() if v[1]},
         )
     return organisation
@@ -195,7 +198,7 @@ def create_organisation(
 
 def update_organisation(
     *,
-    actor: Any,
+    actor: Actor | None,
     organisation: Organisation,
     fields: dict[str, Any],
     domains: list[str] | None = None,
@@ -207,8 +210,10 @@ def update_organisation(
     Side effects: the Organisation row, its many-to-many rows and OrganisationDomain rows
     updated; a new logo file saved under MEDIA_ROOT; one audit entry ``directory.update``
     listing the changed fields (none when nothing changed). The slug does not change, so
-    links keep working.
+    links keep working. Raises ValidationError if a domain belongs to another organisation,
+    PermissionDenied for anyone but the secretariat.
     """
+    require_secretariat(actor)
     with transaction.atomic():
         # Compare with the stored row: a ModelForm has already set the new values on the
         # instance it was given.
@@ -218,16 +223,17 @@ def update_organisation(
         if changes:
             audit.record(
                 actor=actor,
-                action="directory.update",
+                action=DirectoryAction.UPDATED,
                 subject=organisation,
-                summary=_("Organisation %(name)s changed: %(fields)s.")
-                % {"name": organisation, "fields": ", ".join(changes)},
+                summary=f"Organisation {organisation} changed: {', '.join(changes)}.",
                 changes=changes,
             )
     return changes
 
 
-def merge_organisations(*, actor: Any, source: Organisation, target: Organisation) -> Organisation:
+def merge_organisations(
+    *, actor: Actor | None, source: Organisation, target: Organisation
+) -> Organisation:
     """Merge ``source`` into ``target``: the source disappears from the directory and its
     page redirects to the target's.
 
@@ -244,8 +250,9 @@ def merge_organisations(*, actor: Any, source: Organisation, target: Organisatio
     - one audit entry ``directory.merge`` on each of the two organisations.
 
     Raises ValidationError when merging an organisation into itself, or when either one has
-    already been merged.
+    already been merged; PermissionDenied for anyone but the secretariat.
     """
+    require_secretariat(actor)
     if source.pk == target.pk:
         raise ValidationError(_("An organisation cannot be merged into itself."))
     with transaction.atomic():
@@ -302,17 +309,19 @@ def merge_organisations(*, actor: Any, source: Organisation, target: Organisatio
             "source": source.pk,
             "target": target.pk,
         }
-        summary = _("%(source)s merged into %(target)s.") % {"source": source, "target": target}
-        audit.record(
-            actor=actor, action="directory.merge", subject=source, summary=summary, changes=changes
-        )
-        audit.record(
-            actor=actor, action="directory.merge", subject=target, summary=summary, changes=changes
-        )
+        summary = f"{source} merged into {target}."
+        for subject in (source, target):
+            audit.record(
+                actor=actor,
+                action=DirectoryAction.MERGED,
+                subject=subject,
+                summary=summary,
+                changes=changes,
+            )
     return target
 
 
-def import_organisations(*, actor: Any, rows: list[OrganisationWrite]) -> dict[str, int]:
+def import_organisations(*, actor: Actor | None, rows: list[OrganisationWrite]) -> dict[str, int]:
     """Create and update organisations from validated import rows, all or nothing.
 
     Rows whose ``organisation`` is None are created; others are updated (only the fields in
@@ -322,8 +331,9 @@ def import_organisations(*, actor: Any, rows: list[OrganisationWrite]) -> dict[s
     Side effects: Organisation, many-to-many and OrganisationDomain rows; one audit entry
     ``directory.import`` with the counts and each organisation's changed fields. Raises
     ValidationError (and writes nothing) if a domain turns out to belong to another
-    organisation.
+    organisation, PermissionDenied for anyone but the secretariat.
     """
+    require_secretariat(actor)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     details: dict[str, Any] = {"created": [], "updated": {}}
     with transaction.atomic():
@@ -344,12 +354,11 @@ def import_organisations(*, actor: Any, rows: list[OrganisationWrite]) -> dict[s
                 counts["unchanged"] += 1
         audit.record(
             actor=actor,
-            action="directory.import",
-            summary=_(
-                "Directory import: %(created)s created, %(updated)s updated, "
-                "%(unchanged)s unchanged."
-            )
-            % counts,
+            action=DirectoryAction.IMPORTED,
+            summary=(
+                f"Directory import: {counts['created']} created, {counts['updated']} updated, "
+                f"{counts['unchanged']} unchanged."
+            ),
             changes={"counts": counts, **details},
         )
     return counts

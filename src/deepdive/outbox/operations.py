@@ -23,13 +23,17 @@ from typing import Any
 import nh3
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from deepdive.core import audit, changes
+from deepdive.core.permissions import Actor, require_secretariat
+from deepdive.core.refusals import Refused
+
+from .actions import OutboxAction
 from .models import OutboxMessage
 
 # A message left in "sending" this long was being sent by a worker that died: a live worker
@@ -170,7 +174,7 @@ def claim(*, message_id: int, now: datetime | None = None) -> OutboxMessage | No
     return OutboxMessage.objects.get(pk=message_id) if taken else None
 
 
-def _still_claimed(message: OutboxMessage):
+def _still_claimed(message: OutboxMessage) -> models.QuerySet[OutboxMessage]:
     """The message, if it is still in the hands of the claim that loaded it. A claim whose
     worker was believed dead (interrupted) still counts: its answer settles the question."""
     return OutboxMessage.objects.filter(
@@ -235,8 +239,6 @@ def interrupt_stale(
     then finish, its answer still records the message sent or queued again).
     Side effects: statuses; one audit entry when anything was found.
     """
-    from deepdive.core import audit
-
     now = now or timezone.now()
     with transaction.atomic():
         stale = list(
@@ -250,7 +252,7 @@ def interrupt_stale(
         if stale:
             audit.record(
                 actor=None,
-                action="outbox.interrupted",
+                action=OutboxAction.INTERRUPTED,
                 summary=f"{len(stale)} interrupted while sending, shown to the secretariat",
                 changes={"interrupted": stale},
             )
@@ -266,8 +268,6 @@ def requeue_stale(*, now: datetime | None = None) -> int:
     Side effects: one delivery task per message, enqueued on commit; one audit entry when
     anything was found.
     """
-    from deepdive.core import audit
-
     now = now or timezone.now()
     cutoff = now - STALE_AFTER
     with transaction.atomic():
@@ -282,7 +282,7 @@ def requeue_stale(*, now: datetime | None = None) -> int:
         if lost:
             audit.record(
                 actor=None,
-                action="outbox.requeue",
+                action=OutboxAction.REQUEUED,
                 summary=f"{len(lost)} without a task",
                 changes={"queued": lost},
             )
@@ -290,12 +290,56 @@ def requeue_stale(*, now: datetime | None = None) -> int:
     return len(lost)
 
 
-def _check_secretariat(actor: Any) -> None:
-    if not getattr(actor, "is_secretariat", False):
-        raise PermissionDenied
+# The secretariat's steps -----------------------------------------------------------------------
+#
+# Each one moves a message on from one status only, by a conditional update: of two
+# simultaneous requests (a double submit, two people) the database lets one through, and the
+# other finds the message moved on and does nothing. That is what keeps a message from being
+# sent twice; never replace it with a read, a check and a save.
 
 
-def resend_interrupted(*, actor: Any, message: OutboxMessage) -> bool:
+def _move(
+    *,
+    actor: Actor | None,
+    message: OutboxMessage,
+    source: str,
+    action: OutboxAction,
+    summary: str,
+    enqueue: bool = False,
+    status_change: bool = False,
+    **values: Any,
+) -> bool:
+    """Move ``message`` on from status ``source`` by one conditional update (``values``
+    include the new status), and only when it moved: record one audit entry (with the status
+    change when ``status_change``), set the new status on ``message`` and, with ``enqueue``,
+    enqueue a delivery task on commit. Returns whether it moved."""
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(pk=message.pk, status=source).update(**values)
+        if updated:
+            message.status = values["status"]
+            audit.record(
+                actor=actor,
+                action=action,
+                subject=message,
+                summary=summary,
+                changes={"status": [source, message.status]} if status_change else None,
+            )
+            if enqueue:
+                transaction.on_commit(lambda: _enqueue(message.pk))
+    return bool(updated)
+
+
+def _locked_held(**lookup: Any) -> list[OutboxMessage]:
+    """The messages matching ``lookup`` that are still held, locked until the transaction
+    ends (a concurrent approval, edit or discard waits, then finds them moved on), by pk."""
+    return list(
+        OutboxMessage.objects.select_for_update()
+        .filter(status=OutboxMessage.Status.HELD, **lookup)
+        .order_by("pk")
+    )
+
+
+def resend_interrupted(*, actor: Actor | None, message: OutboxMessage) -> bool:
     """Send again a message interrupted while sending (secretariat: the recipient did not get
     it), with a fresh set of attempts.
 
@@ -304,27 +348,22 @@ def resend_interrupted(*, actor: Any, message: OutboxMessage) -> bool:
     secretariat. Side effects: status queued, attempts reset; audit entry "outbox.resend";
     a delivery task enqueued on commit.
     """
-    from deepdive.core import audit
-
-    _check_secretariat(actor)
-    with transaction.atomic():
-        updated = OutboxMessage.objects.filter(
-            pk=message.pk, status=OutboxMessage.Status.INTERRUPTED
-        ).update(status=OutboxMessage.Status.QUEUED, attempts=0, next_attempt_at=None)
-        if updated:
-            message.status = OutboxMessage.Status.QUEUED
-            audit.record(
-                actor=actor,
-                action="outbox.resend",
-                subject=message,
-                summary=f"Send again after an interruption {message.to_email}: {message.subject}",
-                changes={"status": [OutboxMessage.Status.INTERRUPTED, message.status]},
-            )
-            transaction.on_commit(lambda: _enqueue(message.pk))
-    return bool(updated)
+    require_secretariat(actor)
+    return _move(
+        actor=actor,
+        message=message,
+        source=OutboxMessage.Status.INTERRUPTED,
+        action=OutboxAction.RESENT,
+        summary=f"Send again after an interruption {message.to_email}: {message.subject}",
+        status_change=True,
+        enqueue=True,
+        status=OutboxMessage.Status.QUEUED,
+        attempts=0,
+        next_attempt_at=None,
+    )
 
 
-def mark_interrupted_sent(*, actor: Any, message: OutboxMessage) -> bool:
+def mark_interrupted_sent(*, actor: Actor | None, message: OutboxMessage) -> bool:
     """Record that a message interrupted while sending did arrive (secretariat): it is sent,
     at the time of its interrupted attempt, and never sent again.
 
@@ -332,52 +371,40 @@ def mark_interrupted_sent(*, actor: Any, message: OutboxMessage) -> bool:
     Raises PermissionDenied for anyone but the secretariat. Side effects: status sent,
     sent_at; audit entry "outbox.mark_sent".
     """
-    from deepdive.core import audit
-
-    _check_secretariat(actor)
-    with transaction.atomic():
-        updated = OutboxMessage.objects.filter(
-            pk=message.pk, status=OutboxMessage.Status.INTERRUPTED
-        ).update(
-            status=OutboxMessage.Status.SENT,
-            sent_at=models.F("claimed_at"),
-            last_error="",
-            next_attempt_at=None,
-        )
-        if updated:
-            message.status = OutboxMessage.Status.SENT
-            audit.record(
-                actor=actor,
-                action="outbox.mark_sent",
-                subject=message,
-                summary=f"Marked as sent after an interruption {message.to_email}: "
-                f"{message.subject}",
-                changes={"status": [OutboxMessage.Status.INTERRUPTED, message.status]},
-            )
-    return bool(updated)
+    require_secretariat(actor)
+    return _move(
+        actor=actor,
+        message=message,
+        source=OutboxMessage.Status.INTERRUPTED,
+        action=OutboxAction.MARKED_SENT,
+        summary=f"Marked as sent after an interruption {message.to_email}: {message.subject}",
+        status_change=True,
+        status=OutboxMessage.Status.SENT,
+        sent_at=models.F("claimed_at"),
+        last_error="",
+        next_attempt_at=None,
+    )
 
 
-def retry(*, actor: Any, message: OutboxMessage) -> bool:
+def retry(*, actor: Actor | None, message: OutboxMessage) -> bool:
     """Send a failed message again (secretariat), with a fresh set of attempts.
 
-    Returns False when the message was not failed (nothing done). Side effects: status
-    queued, attempts reset, audit entry, delivery task enqueued on commit.
+    Returns False when the message was not failed (nothing done). Raises PermissionDenied for
+    anyone but the secretariat. Side effects: status queued, attempts reset, audit entry
+    "outbox.retry", delivery task enqueued on commit.
     """
-    from deepdive.core import audit
-
-    with transaction.atomic():
-        updated = OutboxMessage.objects.filter(
-            pk=message.pk, status=OutboxMessage.Status.FAILED
-        ).update(status=OutboxMessage.Status.QUEUED, attempts=0, next_attempt_at=None)
-        if updated:
-            audit.record(
-                actor=actor,
-                action="outbox.retry",
-                subject=message,
-                summary=f"Retry {message.to_email}: {message.subject}",
-            )
-            transaction.on_commit(lambda: _enqueue(message.pk))
-    return bool(updated)
+    require_secretariat(actor)
+    return _move(
+        actor=actor,
+        message=message,
+        source=OutboxMessage.Status.FAILED,
+        action=OutboxAction.RETRIED,
+        summary=f"Retry {message.to_email}: {message.subject}",
+        enqueue=True,
+        status=OutboxMessage.Status.QUEUED,
+        attempts=0,
+        next_attempt_at=None,
+    )
 
 
 # Approval of held messages -------------------------------------------------------------------
@@ -399,78 +426,73 @@ def sanitize_html(html: str, *, language: str = "") -> str:
 
 
 def edit_held(
-    *, actor: Any, message: OutboxMessage, subject: str, body_text: str, body_html: str
+    *,
+    actor: Actor | None,
+    message: OutboxMessage,
+    subject: str,
+    body_text: str,
+    body_html: str,
 ) -> bool:
     """Change the subject and bodies of a message waiting for approval (secretariat).
 
     The subject is put on one line; the HTML is sanitised (``sanitize_html``). Returns False
     when the message is no longer held (approved or discarded meanwhile: nothing saved).
+    Raises PermissionDenied for anyone but the secretariat.
     Side effects: the message's subject, body_text, body_html, edited_by, edited_at; an audit
-    entry with the old and new values of what changed.
+    entry "outbox.edit" with the old and new values of what changed.
     """
-    from deepdive.core import audit
-
+    require_secretariat(actor)
     subject = " ".join(str(subject).split())[:300]
     body_html = sanitize_html(body_html, language=message.language)
     with transaction.atomic():
-        current = (
-            OutboxMessage.objects.select_for_update()
-            .filter(pk=message.pk, status=OutboxMessage.Status.HELD)
-            .first()
-        )
-        if current is None:
+        held = _locked_held(pk=message.pk)
+        if not held:
             return False
-        new = {"subject": subject, "body_text": body_text, "body_html": body_html}
-        changes = {
-            name: [getattr(current, name), value]
-            for name, value in new.items()
-            if getattr(current, name) != value
-        }
-        if changes:
-            now = timezone.now()
-            OutboxMessage.objects.filter(pk=current.pk).update(
-                **new, edited_by=actor, edited_at=now
-            )
-            for name, value in {**new, "edited_by": actor, "edited_at": now}.items():
-                setattr(message, name, value)
-            audit.record(
-                actor=actor,
-                action="outbox.edit",
-                subject=current,
-                summary=f"Edited {current.to_email}: {subject}",
-                changes=changes,
-            )
+        current = held[0]
+        changed = changes.update(
+            current,
+            actor=actor,
+            action=OutboxAction.EDITED,
+            summary=f"Edited {current.to_email}: {subject}",
+            subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+        )
+        if changed:
+            current.edited_by_id = actor.pk if actor is not None else None
+            current.edited_at = timezone.now()
+            current.save(update_fields=["edited_by", "edited_at"])
+            for name in ("subject", "body_text", "body_html", "edited_by_id", "edited_at"):
+                setattr(message, name, getattr(current, name))
     return True
 
 
-def approve(*, actor: Any, messages: Iterable[OutboxMessage]) -> int:
+def approve(*, actor: Actor | None, messages: Iterable[OutboxMessage]) -> int:
     """Approve messages waiting for approval (secretariat): they are queued and delivered.
 
     Idempotent: a message no longer held (already approved, discarded, never held) is left
-    as it is, so a double submit approves once. Returns the number approved.
+    as it is, so a double submit approves once. Returns the number approved. Raises
+    PermissionDenied for anyone but the secretariat.
     Side effects: status queued, approved_by, approved_at; one delivery task per approved
-    message, enqueued on commit; one audit entry (about the message when there is one).
+    message, enqueued on commit; one audit entry "outbox.approve" (about the message when
+    there is one).
     """
-    from deepdive.core import audit
-
+    require_secretariat(actor)
     ids = [m.pk for m in messages]
     with transaction.atomic():
-        # Locked, so that a concurrent approval waits and then finds them queued.
-        held = list(
-            OutboxMessage.objects.select_for_update()
-            .filter(pk__in=ids, status=OutboxMessage.Status.HELD)
-            .order_by("pk")
-        )
+        held = _locked_held(pk__in=ids)
         if not held:
             return 0
         approved = [m.pk for m in held]
         OutboxMessage.objects.filter(pk__in=approved, status=OutboxMessage.Status.HELD).update(
-            status=OutboxMessage.Status.QUEUED, approved_by=actor, approved_at=timezone.now()
+            status=OutboxMessage.Status.QUEUED,
+            approved_by_id=actor.pk if actor is not None else None,
+            approved_at=timezone.now(),
         )
         batches = sorted({m.batch for m in held if m.batch})
         audit.record(
             actor=actor,
-            action="outbox.approve",
+            action=OutboxAction.APPROVED,
             subject=held[0] if len(held) == 1 else None,
             summary=(
                 f"Approved {held[0].to_email}: {held[0].subject}"
@@ -484,7 +506,7 @@ def approve(*, actor: Any, messages: Iterable[OutboxMessage]) -> int:
     return len(approved)
 
 
-class BatchChanged(Exception):
+class BatchChanged(Refused):
     """The batch does not hold the number of messages the approver saw."""
 
     def __init__(self, held: int):
@@ -492,45 +514,37 @@ class BatchChanged(Exception):
         self.held = held
 
 
-def approve_batch(*, actor: Any, batch: str, expected: int | None = None) -> int:
+def approve_batch(*, actor: Actor | None, batch: str, expected: int | None = None) -> int:
     """Approve every held message of ``batch`` (see ``approve``); returns the number approved,
     0 when nothing is left to approve (a double submit).
 
     With ``expected`` (the number the approver was shown), raises BatchChanged, approving
     nothing, when another number of messages is waiting (drafted, edited away or discarded
-    meanwhile). Side effects: those of ``approve``.
+    meanwhile). Raises PermissionDenied for anyone but the secretariat. Side effects: those
+    of ``approve``.
     """
+    require_secretariat(actor)
     if not batch:
         raise ValueError("approve_batch needs a batch label")
     with transaction.atomic():
-        held = list(
-            OutboxMessage.objects.select_for_update()
-            .filter(batch=batch, status=OutboxMessage.Status.HELD)
-            .order_by("pk")
-        )
+        held = _locked_held(batch=batch)
         if expected is not None and held and len(held) != expected:
             raise BatchChanged(len(held))
         return approve(actor=actor, messages=held)
 
 
-def discard_held(*, actor: Any, message: OutboxMessage) -> bool:
+def discard_held(*, actor: Actor | None, message: OutboxMessage) -> bool:
     """Drop a message waiting for approval (secretariat): it is never sent, and kept.
 
-    Returns False when the message was not held (nothing done). Side effects: status
-    discarded, audit entry.
+    Returns False when the message was not held (nothing done). Raises PermissionDenied for
+    anyone but the secretariat. Side effects: status discarded, audit entry "outbox.discard".
     """
-    from deepdive.core import audit
-
-    with transaction.atomic():
-        updated = OutboxMessage.objects.filter(
-            pk=message.pk, status=OutboxMessage.Status.HELD
-        ).update(status=OutboxMessage.Status.DISCARDED)
-        if updated:
-            message.status = OutboxMessage.Status.DISCARDED
-            audit.record(
-                actor=actor,
-                action="outbox.discard",
-                subject=message,
-                summary=f"Discarded {message.to_email}: {message.subject}",
-            )
-    return bool(updated)
+    require_secretariat(actor)
+    return _move(
+        actor=actor,
+        message=message,
+        source=OutboxMessage.Status.HELD,
+        action=OutboxAction.DISCARDED,
+        summary=f"Discarded {message.to_email}: {message.subject}",
+        status=OutboxMessage.Status.DISCARDED,
+    )

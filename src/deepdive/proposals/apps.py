@@ -10,8 +10,11 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         from deepdive.accounts.operations import register_after_verified
         from deepdive.directory.operations import register_merge_step
+        from deepdive.series.queries import register_propose_check
 
+        from .access import can_propose
         from .operations import ask_once_a_contact_is_verified, move_to_merged_organisation
 
         register_merge_step(move_to_merged_organisation)
         register_after_verified(ask_once_a_contact_is_verified)
+        register_propose_check(can_propose)

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import TypeVar
 
 TITLE_THRESHOLD = 0.8
 DESCRIPTION_THRESHOLD = 0.5
@@ -103,9 +104,12 @@ def score(a: Prepared, b: Prepared) -> float | None:
     return None
 
 
+Id = TypeVar("Id", bound=Hashable)
+
+
 def matches(
-    item: tuple[Hashable, str, str], others: Iterable[tuple[Hashable, str, str]]
-) -> list[tuple[Hashable, float]]:
+    item: tuple[Id, str, str], others: Iterable[tuple[Id, str, str]]
+) -> list[tuple[Id, float]]:
     """[(other id, score), ...] of the ``others`` (id, title, description) that are near
     duplicates of ``item``: one proposal against the rest of its call, linear in their number."""
     mine = prepare(*item)
@@ -118,22 +122,24 @@ def matches(
 
 
 def near_duplicates(
-    items: Iterable[tuple[Hashable, str, str]],
-) -> dict[Hashable, list[tuple[Hashable, float]]]:
+    items: Iterable[tuple[Id, str, str]],
+) -> dict[Id, list[tuple[Id, float]]]:
     """{id: [(other id, score), ...]} for every flagged pair of (id, title, description),
     both ways round, the most alike first. Ids without a near duplicate are left out.
 
     Quadratic in the number of items with cheap bounds first: for filling a whole call once;
     a change of one proposal uses ``matches``.
     """
+    items = list(items)
+    ids = [item[0] for item in items]
     prepared = [prepare(*item) for item in items]
-    found: dict[Hashable, list[tuple[Hashable, float]]] = {}
+    found: dict[Id, list[tuple[Id, float]]] = {}
     for i, a in enumerate(prepared):
-        for b in prepared[i + 1 :]:
-            value = score(a, b)
+        for j in range(i + 1, len(prepared)):
+            value = score(a, prepared[j])
             if value is not None:
-                found.setdefault(a.id, []).append((b.id, value))
-                found.setdefault(b.id, []).append((a.id, value))
+                found.setdefault(ids[i], []).append((ids[j], value))
+                found.setdefault(ids[j], []).append((ids[i], value))
     for pairs in found.values():
         pairs.sort(key=lambda pair: (-pair[1], str(pair[0])))
     return found

@@ -24,6 +24,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from deepdive.core.audit import history
+from deepdive.directory.models import Affiliation
 from deepdive.outbox.models import OutboxMessage
 from deepdive.series.models import Call
 
@@ -247,8 +248,6 @@ def proposal_page(proposal: Proposal) -> dict[str, Any]:
 def co_submitters_without_contact(proposal: Proposal) -> list[CoSubmitter]:
     """The co-submitting organisations of the directory still to answer that have no verified
     (active) contact: nobody can confirm their part."""
-    from deepdive.directory.models import Affiliation
-
     contact = Affiliation.objects.filter(
         organisation=OuterRef("organisation"),
         status=Affiliation.Status.VERIFIED,

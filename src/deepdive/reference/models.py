@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from .countries import country_name
 from .regions import IloRegion, M49Region
 
 
@@ -157,8 +158,6 @@ class Country(Sourced):
         return self.localized_name()
 
     def localized_name(self, language: str | None = None) -> str:
-        from .countries import country_name
-
         return country_name(self.code, language or get_language()) or self.name
 
 

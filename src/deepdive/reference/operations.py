@@ -2,12 +2,14 @@
 
 import csv
 from importlib import resources
+from typing import Any, TypeVar
 
 from django.db import transaction
 
 from deepdive.core import audit
 
 from . import models
+from .actions import ReferenceAction
 from .data import seed
 
 COUNTRY_COLUMNS = ["code", "name", "ilo_region", "m49_region", "m49_subregion", "timezone"]
@@ -47,7 +49,7 @@ def load_reference_data() -> dict[str, int]:
         if any(created.values()):
             audit.record(
                 actor=None,
-                action="reference.load",
+                action=ReferenceAction.LOADED,
                 summary="Reference data loaded: "
                 + ", ".join(f"{n} {kind}" for kind, n in created.items() if n),
                 changes={"created": created},
@@ -55,7 +57,13 @@ def load_reference_data() -> dict[str, int]:
     return created
 
 
-def _coded(model, rows: list[dict]) -> int:
+# The kinds of reference rows keyed on a code.
+Coded = TypeVar(
+    "Coded", models.ActionGroup, models.Criterion, models.Theme, models.Sector, models.PartnerType
+)
+
+
+def _coded(model: type[Coded], rows: list[dict[str, Any]]) -> int:
     existing = set(model.objects.values_list("code", flat=True))
     new = [
         model(order=position, **row)

@@ -3,7 +3,7 @@ the waitlist (DESIGN.md, **select**).
 
 Each write takes keyword arguments only, checks the actor's right on the server, writes in one
 transaction and records an audit entry. The optimiser always runs *before* the transaction.
-Refusals raise ``DecisionRefused`` with a message for the person.
+Refusals raise ``DecisionRefused`` (a ``core.refusals.Refused``) with a message for the person.
 
 - Confirming a run: its chosen proposals are *selected*; the optimiser is run again on the
   run's own input with the chosen excluded and ``min(WAITLIST_SEATS, proposals remaining)``
@@ -11,33 +11,42 @@ Refusals raise ``DecisionRefused`` with a message for the person.
   order of submission) — the optimiser picks a set, the score orders it; every other proposal
   sent to the optimiser is *not selected*.
 - Promotion: the optimiser runs on the confirmed input with the decliners excluded, the other
-  selected locked in, and the seats of the decision; whoever it adds comes in.
+  selected locked in, and the seats of the decision; whoever it adds comes in. The decisions
+  are read again, locked, inside the transaction: a promotion (or an answer) that came first
+  is seen, so two promotions at once give one.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+
+# PermissionDenied is raised for others than the right actor; callers catch it from here too.
+from django.core.exceptions import PermissionDenied as PermissionDenied
 from django.db import transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deepdive.accounts.models import User
 from deepdive.accounts.operations import language_of
-from deepdive.core import audit
+from deepdive.core import audit, changes
+from deepdive.core.permissions import require, require_secretariat
+from deepdive.core.refusals import Refused
 from deepdive.outbox.operations import queue_templated_email
 from deepdive.proposals import access
 from deepdive.proposals.models import Proposal
 from deepdive.series.models import Call
 from deepdive.webinars.operations import create_for_decision, normalise_availability
 
+from .actions import SelectionAction
 from .evaluation import evaluate, top_by_score
 from .models import Decision, SelectionRun
 from .operations import solve_input
@@ -51,16 +60,11 @@ REMIND_BEFORE = timedelta(days=3)
 PROMOTED_DEADLINE = timedelta(days=7)
 
 
-class DecisionRefused(Exception):
+class DecisionRefused(Refused):
     """The decision step cannot be taken; the message says why."""
 
 
-def _check_secretariat(actor: Any) -> None:
-    if not getattr(actor, "is_secretariat", False):
-        raise PermissionDenied
-
-
-def end_of_day(day, call: Call) -> datetime:
+def end_of_day(day: date, call: Call) -> datetime:
     """The last second of ``day`` in the call's time zone."""
     return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(call.timezone))
 
@@ -69,7 +73,9 @@ def decision_batch(call: Call) -> str:
     return f"Decisions — {call}"
 
 
-def _with_locks(data: dict[str, Any], *, seats: int, include, exclude) -> dict[str, Any]:
+def _with_locks(
+    data: dict[str, Any], *, seats: int, include: Iterable[str], exclude: Iterable[str]
+) -> dict[str, Any]:
     new = copy.deepcopy(data)
     new["seats"] = seats
     rules = new.setdefault("rules", {})
@@ -112,7 +118,7 @@ def _email(decision: Decision, *, prefix: str, hold: bool, batch: str = "") -> N
     )
 
 
-def confirmed_decisions(call: Call):
+def confirmed_decisions(call: Call) -> QuerySet[Decision]:
     """The decisions of ``call`` as the secretariat reads them: selected, then the waitlist in
     its order, then not selected."""
     rank = Case(
@@ -127,7 +133,7 @@ def confirmed_decisions(call: Call):
     )
 
 
-def confirm_run(*, actor: Any, run: SelectionRun, host_deadline: datetime) -> str:
+def confirm_run(*, actor: User, run: SelectionRun, host_deadline: datetime) -> str:
     """Confirm ``run`` as the decision of its call; returns the label of the e-mail batch.
 
     Refused: a call that already has a decision; a run that selected nothing; a deadline in
@@ -138,7 +144,7 @@ def confirm_run(*, actor: Any, run: SelectionRun, host_deadline: datetime) -> st
     proposal to its contact, in the language of the person who created it, *held* for the
     secretariat's approval in the batch returned; one audit entry ("selection.confirmed").
     """
-    _check_secretariat(actor)
+    require_secretariat(actor)
     call = run.call
     if Decision.objects.filter(proposal__call=call).exists():
         raise DecisionRefused(_("A run of this call is already confirmed as the decision."))
@@ -159,7 +165,7 @@ def confirm_run(*, actor: Any, run: SelectionRun, host_deadline: datetime) -> st
 
     batch = decision_batch(call)
     with transaction.atomic():
-        run = SelectionRun.objects.select_for_update().get(pk=run.pk)
+        run = changes.locked(SelectionRun, pk=run.pk)
         if Decision.objects.filter(proposal__call=call).exists():
             raise DecisionRefused(_("A run of this call is already confirmed as the decision."))
         run.status = SelectionRun.Status.CONFIRMED
@@ -198,10 +204,9 @@ def confirm_run(*, actor: Any, run: SelectionRun, host_deadline: datetime) -> st
             _email(decision, prefix="selection/email/decision", hold=True, batch=batch)
         audit.record(
             actor=actor,
-            action="selection.confirmed",
+            action=SelectionAction.CONFIRMED,
             subject=run,
-            summary=_("Run %(number)s confirmed as the decision of %(call)s")
-            % {"number": run.pk, "call": call},
+            summary=f"Run {run.pk} confirmed as the decision of {call}",
             changes={"selected": [None, chosen], "waitlist": [None, waitlist]},
         )
     return batch
@@ -219,7 +224,7 @@ def can_answer(decision: Decision, *, now: datetime | None = None) -> bool:
 
 def answer_hosting(
     *,
-    actor: Any,
+    actor: User,
     decision: Decision,
     confirm: bool,
     available: Iterable[tuple[Any, Any]] | None = None,
@@ -238,13 +243,12 @@ def answer_hosting(
     its own audit entry); one audit entry ("selection.hosting_confirmed" or
     "selection.hosting_declined").
     """
-    if not access.editable_proposals(actor).filter(pk=decision.proposal_id).exists():
-        raise PermissionDenied
+    require(access.editable_proposals(actor).filter(pk=decision.proposal_id).exists())
     available, unavailable = list(available or []), list(unavailable or [])
     if confirm:
         normalise_availability(available, unavailable)  # refuse before anything is written
     with transaction.atomic():
-        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        decision = changes.locked(Decision, pk=decision.pk)
         if decision.outcome != Decision.Outcome.SELECTED:
             raise DecisionRefused(_("This proposal is not selected."))
         if decision.host_status != Decision.HostStatus.PENDING:
@@ -263,14 +267,11 @@ def answer_hosting(
             )
         audit.record(
             actor=actor,
-            action="selection.hosting_confirmed" if confirm else "selection.hosting_declined",
+            action=SelectionAction.HOSTING_CONFIRMED
+            if confirm
+            else SelectionAction.HOSTING_DECLINED,
             subject=decision.proposal,
-            summary=(
-                _("Hosting of “%(title)s” confirmed")
-                if confirm
-                else _("Hosting of “%(title)s” declined")
-            )
-            % {"title": decision.proposal},
+            summary=f"Hosting of “{decision.proposal}” {'confirmed' if confirm else 'declined'}",
         )
     return decision
 
@@ -301,21 +302,23 @@ def send_hosting_reminders(*, now: datetime | None = None) -> int:
             _email(decision, prefix="selection/email/hosting_reminder", hold=False)
             audit.record(
                 actor=None,
-                action="selection.hosting_reminded",
+                action=SelectionAction.HOSTING_REMINDED,
                 subject=decision.proposal,
-                summary=_("Host of “%(title)s” reminded") % {"title": decision.proposal},
+                summary=f"Host of “{decision.proposal}” reminded",
             )
         count += 1
     return count
 
 
-def promote_from_waitlist(*, actor: Any, call: Call) -> SelectionRun:
+def promote_from_waitlist(*, actor: User, call: Call) -> SelectionRun:
     """Replace the selected proposals whose hosts declined: the optimiser runs again on the
     confirmed input with the decliners excluded, the other selected locked in and the seats of
     the decision. Returns the new run, whose ``result["changes"]`` says who left, who came in
     and the objective before and after.
 
-    Refused: no decision yet; no decliner to replace; no proposal that can come in.
+    Refused: no decision yet; no decliner to replace; no proposal that can come in; decisions
+    that changed while the optimiser ran (another promotion or a host's answer came first:
+    read again, a promotion already made leaves nobody to replace).
 
     Side effects: one ``SelectionRun`` (status confirmed, note "promotion"); the decliners not
     selected any more; each newcomer selected (host pending, deadline the decliners' or, when it
@@ -323,101 +326,182 @@ def promote_from_waitlist(*, actor: Any, call: Call) -> SelectionRun:
     e-mail per newcomer, held for approval in a new batch; one audit entry
     ("selection.promoted").
     """
-    _check_secretariat(actor)
-    decisions = list(confirmed_decisions(call))
-    if not decisions:
-        raise DecisionRefused(_("There is no decision for this call yet."))
-    leaving = [
-        d
-        for d in decisions
-        if d.outcome == Decision.Outcome.SELECTED and d.host_status == Decision.HostStatus.DECLINED
-    ]
-    if not leaving:
-        raise DecisionRefused(_("No selected host has declined: there is nobody to replace."))
-    staying = [
-        proposal_id(d.proposal_id)
-        for d in decisions
-        if d.outcome == Decision.Outcome.SELECTED and d.host_status != Decision.HostStatus.DECLINED
-    ]
-    declined = [
-        proposal_id(d.proposal_id)
-        for d in decisions
-        if d.host_status == Decision.HostStatus.DECLINED
-    ]
+    require_secretariat(actor)
+    seen = _standing(call)
+    promotion = _plan_promotion(call, seen)  # the optimiser, before the transaction
+    with transaction.atomic():
+        if _standing(call, lock=True) != seen:  # read again, locked: who came first is seen
+            raise DecisionRefused(_("Reload the page and try again."))
+        run = _record_promotion_run(actor=actor, call=call, standing=seen, promotion=promotion)
+        _release_decliners(seen)
+        newcomers = _bring_in(run, promotion)
+        _renumber_waitlist(call)
+        for decision in newcomers:
+            _email(decision, prefix="selection/email/decision", hold=True, batch=promotion.batch)
+        audit.record(
+            actor=actor,
+            action=SelectionAction.PROMOTED,
+            subject=run,
+            summary=f"Promotion from the waitlist of {call}",
+            changes={"left": list(seen.left), "came_in": promotion.came_in},
+        )
+    return run
+
+
+@dataclass(frozen=True)
+class _Standing:
+    """Where the decision of a call stands, as a promotion reads it: two readings are equal
+    when nothing a promotion depends on changed between them."""
+
+    base: SelectionRun = field(compare=False)  # the latest confirmed run
+    base_pk: int
+    leaving: tuple[int, ...]  # the decisions whose selected host declined
+    left: tuple[str, ...]  # their proposals, as the optimiser names them
+    staying: tuple[str, ...]  # the other selected
+    declined: tuple[str, ...]  # every proposal whose host declined
+    eligible: frozenset[str]  # who may come in: waitlisted or not selected
+    old_deadline: datetime | None  # the latest deadline of those leaving
+
+
+@dataclass(frozen=True)
+class _Promotion:
+    """What the optimiser proposes, computed before the transaction."""
+
+    data: dict[str, Any]  # its input
+    result: Any
+    out: dict[str, Any]  # its result as the run stores it, with the changes and the batch
+    top: dict[str, Any]  # the top N by score, measured the same way
+    came_in: list[str]
+    deadline: datetime  # for the newcomers' hosts
+    batch: str
+
+
+def _standing(call: Call, *, lock: bool = False) -> _Standing:
+    """Read the decisions of ``call`` (with ``lock``, inside the transaction: locked until it
+    ends). Refused: no decision yet; no decliner to replace."""
+    decisions = confirmed_decisions(call)
+    if lock:
+        decisions = decisions.select_for_update(of=("self",))
+    listed = list(decisions)
     base = (
         SelectionRun.objects.filter(call=call, status=SelectionRun.Status.CONFIRMED)
         .order_by("-created_at", "-pk")
         .first()
     )
-    data = _with_locks(base.input, seats=base.input["seats"], include=staying, exclude=declined)
+    if not listed or base is None:
+        raise DecisionRefused(_("There is no decision for this call yet."))
+    selected = [d for d in listed if d.outcome == Decision.Outcome.SELECTED]
+    leaving = [d for d in selected if d.host_status == Decision.HostStatus.DECLINED]
+    if not leaving:
+        raise DecisionRefused(_("No selected host has declined: there is nobody to replace."))
+    return _Standing(
+        base=base,
+        base_pk=base.pk,
+        leaving=tuple(d.pk for d in leaving),
+        left=tuple(proposal_id(d.proposal_id) for d in leaving),
+        staying=tuple(
+            proposal_id(d.proposal_id)
+            for d in selected
+            if d.host_status != Decision.HostStatus.DECLINED
+        ),
+        declined=tuple(
+            proposal_id(d.proposal_id)
+            for d in listed
+            if d.host_status == Decision.HostStatus.DECLINED
+        ),
+        eligible=frozenset(
+            proposal_id(d.proposal_id)
+            for d in listed
+            if d.outcome in (Decision.Outcome.WAITLISTED, Decision.Outcome.NOT_SELECTED)
+        ),
+        old_deadline=max((d.host_deadline for d in leaving if d.host_deadline), default=None),
+    )
+
+
+def _plan_promotion(call: Call, standing: _Standing) -> _Promotion:
+    """Run the optimiser on the confirmed input with the decliners excluded and the other
+    selected locked in. Refused: no proposal on the waitlist or left out can come in."""
+    base = standing.base
+    data = _with_locks(
+        base.input, seats=base.input["seats"], include=standing.staying, exclude=standing.declined
+    )
     problem, result, out = solve_input(data)
-    came_in = [pid for pid in result.selected if pid not in set(staying)]
-    eligible = {
-        proposal_id(d.proposal_id)
-        for d in decisions
-        if d.outcome in (Decision.Outcome.WAITLISTED, Decision.Outcome.NOT_SELECTED)
-    }
-    if not came_in or not set(came_in) <= eligible:
+    came_in = [pid for pid in result.selected if pid not in set(standing.staying)]
+    if not came_in or not set(came_in) <= standing.eligible:
         raise DecisionRefused(_("No proposal on the waitlist or left out can come in."))
     n = min(problem.seats, len(problem.proposals))
     top = evaluate(problem, top_by_score(problem, n))
     top["n"] = n
     now = timezone.now()
-    old_deadline = max((d.host_deadline for d in leaving if d.host_deadline), default=None)
-    deadline = old_deadline if old_deadline and old_deadline > now else now + PROMOTED_DEADLINE
+    old = standing.old_deadline
     batch = f"{decision_batch(call)} — {_('promotion')} {now:%Y-%m-%d %H:%M:%S}"
     out["changes"] = {
-        "left": [proposal_id(d.proposal_id) for d in leaving],
+        "left": list(standing.left),
         "came_in": came_in,
         "objective_before": base.objective,
         "objective_after": result.objective,
     }
     out["decision_batch"] = batch
+    return _Promotion(
+        data=data,
+        result=result,
+        out=out,
+        top=top,
+        came_in=came_in,
+        deadline=old if old and old > now else now + PROMOTED_DEADLINE,
+        batch=batch,
+    )
 
-    with transaction.atomic():
-        run = SelectionRun.objects.create(
-            call=call,
-            rules={**base.rules, "include": sorted(pk_of(p) for p in staying)},
-            input=data,
-            result=out,
-            top_n=top,
-            proposals=base.proposals,
-            unscored=base.unscored,
-            status=SelectionRun.Status.CONFIRMED,
-            solver_status=result.status,
-            objective=None if result.objective is None else round(result.objective, 9),
-            shortfall=result.shortfall,
-            note="promotion",
-            created_by=actor,
-        )
-        Decision.objects.filter(pk__in=[d.pk for d in leaving]).update(
-            outcome=Decision.Outcome.NOT_SELECTED
-        )
-        newcomers = []
-        for pid in came_in:
-            decision = Decision.objects.select_for_update().get(proposal_id=pk_of(pid))
-            decision.run = run
-            decision.outcome = Decision.Outcome.SELECTED
-            decision.waitlist_position = None
-            decision.host_status = Decision.HostStatus.PENDING
-            decision.host_deadline = deadline
-            decision.promoted_from_waitlist = True
-            decision.save()
-            newcomers.append(decision)
-        waiting = Decision.objects.filter(
-            proposal__call=call, outcome=Decision.Outcome.WAITLISTED
-        ).order_by("waitlist_position", "proposal_id")
-        for position, decision in enumerate(waiting, start=1):
-            if decision.waitlist_position != position:
-                decision.waitlist_position = position
-                decision.save(update_fields=["waitlist_position"])
-        for decision in newcomers:
-            _email(decision, prefix="selection/email/decision", hold=True, batch=batch)
-        audit.record(
-            actor=actor,
-            action="selection.promoted",
-            subject=run,
-            summary=_("Promotion from the waitlist of %(call)s") % {"call": call},
-            changes={"left": out["changes"]["left"], "came_in": came_in},
-        )
-    return run
+
+def _record_promotion_run(
+    *, actor: User, call: Call, standing: _Standing, promotion: _Promotion
+) -> SelectionRun:
+    """The new run: confirmed at once, noted "promotion", the stayers locked in its rules."""
+    base, result = standing.base, promotion.result
+    return SelectionRun.objects.create(
+        call=call,
+        rules={**base.rules, "include": sorted(pk_of(p) for p in standing.staying)},
+        input=promotion.data,
+        result=promotion.out,
+        top_n=promotion.top,
+        proposals=base.proposals,
+        unscored=base.unscored,
+        status=SelectionRun.Status.CONFIRMED,
+        solver_status=result.status,
+        objective=None if result.objective is None else round(result.objective, 9),
+        shortfall=result.shortfall,
+        note="promotion",
+        created_by=actor,
+    )
+
+
+def _release_decliners(standing: _Standing) -> None:
+    """Those whose host declined are not selected any more."""
+    Decision.objects.filter(pk__in=standing.leaving).update(outcome=Decision.Outcome.NOT_SELECTED)
+
+
+def _bring_in(run: SelectionRun, promotion: _Promotion) -> list[Decision]:
+    """Each newcomer selected by ``run``, its host to answer by the promotion's deadline."""
+    newcomers = []
+    for pid in promotion.came_in:
+        decision = changes.locked(Decision, proposal_id=pk_of(pid))
+        decision.run = run
+        decision.outcome = Decision.Outcome.SELECTED
+        decision.waitlist_position = None
+        decision.host_status = Decision.HostStatus.PENDING
+        decision.host_deadline = promotion.deadline
+        decision.promoted_from_waitlist = True
+        decision.save()
+        newcomers.append(decision)
+    return newcomers
+
+
+def _renumber_waitlist(call: Call) -> None:
+    """The waitlist numbered 1..k again, in its order, without the gaps the newcomers left."""
+    waiting = Decision.objects.filter(
+        proposal__call=call, outcome=Decision.Outcome.WAITLISTED
+    ).order_by("waitlist_position", "proposal_id")
+    for position, decision in enumerate(waiting, start=1):
+        if decision.waitlist_position != position:
+            decision.waitlist_position = position
+            decision.save(update_fields=["waitlist_position"])

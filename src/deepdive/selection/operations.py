@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+# PermissionDenied is raised for others than the right actor; callers catch it from here too.
+from django.core.exceptions import PermissionDenied as PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from deepdive.accounts.models import User
 from deepdive.core import audit
+from deepdive.core.permissions import require_secretariat
+from deepdive.core.refusals import Refused
 from deepdive.optimize.select import parse, solve, to_json
 from deepdive.proposals.models import Proposal
 from deepdive.series.models import Call
 
+from .actions import SelectionAction
 from .evaluation import evaluate, top_by_score
 from .models import SelectionRules, SelectionRun
 from .optimiser_input import DEFAULT_WEIGHTS, build, rule_set
@@ -25,22 +30,17 @@ from .optimiser_input import DEFAULT_WEIGHTS, build, rule_set
 MAX_FIELDS = ("max_per_organisation", "max_per_lead_org_type", "max_per_region")
 
 
-class RulesInvalid(Exception):
-    """The rules given cannot be saved; ``errors`` is {form field: [messages]}."""
+class RulesInvalid(Refused):
+    """The rules given cannot be saved; ``errors`` is {form field: [messages]} ("" for the
+    whole form)."""
 
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-
-
-def _check_secretariat(actor: Any) -> None:
-    if not getattr(actor, "is_secretariat", False):
-        raise PermissionDenied
+    def __init__(self, errors: dict[str | None, list[str]]):
+        super().__init__(errors=errors)
 
 
 def update_rules(
     *,
-    actor: Any,
+    actor: User,
     call: Call,
     seats: int,
     min_per_theme: dict[str, int],
@@ -62,8 +62,8 @@ def update_rules(
     Side effects: the ``SelectionRules`` row of the call, its locks; one audit entry
     ("selection.rules_updated") with what changed.
     """
-    _check_secretariat(actor)
-    errors: dict[str, list[str]] = {}
+    require_secretariat(actor)
+    errors: dict[str | None, list[str]] = {}
 
     def refuse(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
@@ -85,8 +85,8 @@ def update_rules(
         if value is not None and value < 1:
             refuse(field, _("Give 1 or more, or leave it empty for no limit."))
     for key in DEFAULT_WEIGHTS:
-        value = weights.get(key)
-        if value is None or value < 0:
+        weight = weights.get(key)
+        if weight is None or weight < 0:
             refuse(f"weight_{key}", _("Give a weight of 0 or more."))
     both = set(include) & set(exclude)
     if both:
@@ -130,9 +130,9 @@ def update_rules(
         }
         audit.record(
             actor=actor,
-            action="selection.rules_updated",
+            action=SelectionAction.RULES_UPDATED,
             subject=call,
-            summary=_("Selection rules of %(call)s saved") % {"call": call},
+            summary=f"Selection rules of {call} saved",
             changes=changes,
         )
     return rules
@@ -159,7 +159,7 @@ def solve_input(data: dict[str, Any]) -> tuple[Any, Any, dict[str, Any]]:
     return problem, result, out
 
 
-def run_selection(*, actor: Any, call: Call, note: str = "") -> SelectionRun:
+def run_selection(*, actor: User, call: Call, note: str = "") -> SelectionRun:
     """Run the ``select`` optimiser over the calibrated scores of the call's submitted
     proposals under its current rules (saved, or the defaults), and keep the run.
 
@@ -170,7 +170,7 @@ def run_selection(*, actor: Any, call: Call, note: str = "") -> SelectionRun:
     Side effects: one ``SelectionRun`` (status "proposed"); one audit entry
     ("selection.run") naming the solver status and the objective.
     """
-    _check_secretariat(actor)
+    require_secretariat(actor)
     rules = rule_set(call)
     built = build(call, rules)
     problem, result, out = solve_input(built.input)
@@ -195,10 +195,9 @@ def run_selection(*, actor: Any, call: Call, note: str = "") -> SelectionRun:
         )
         audit.record(
             actor=actor,
-            action="selection.run",
+            action=SelectionAction.RUN,
             subject=run,
-            summary=_("Selection run %(number)s of %(call)s: %(status)s")
-            % {"number": run.pk, "call": call, "status": result.status},
+            summary=f"Selection run {run.pk} of {call}: {result.status}",
             changes={"objective": [None, out["objective"]], "selected": [None, out["selected"]]},
         )
     return run

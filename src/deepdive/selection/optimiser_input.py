@@ -27,6 +27,8 @@ from deepdive.reference.models import Outcome, Theme
 from deepdive.reviews.queries_reviewing import calibrated_scores
 from deepdive.series.models import Call
 
+from .models import SelectionRules
+
 # The optimiser gets this long; explanations are included in it.
 TIME_LIMIT_SECONDS = 30
 # Calibrated totals run 4..20 over four criteria: divide by this for the mean per criterion.
@@ -111,8 +113,6 @@ def default_rules(call: Call) -> RuleSet:
 
 def rule_set(call: Call) -> RuleSet:
     """The call's saved rules, or the defaults when none are saved."""
-    from .models import SelectionRules
-
     rules = SelectionRules.objects.filter(call=call).first()
     if rules is None:
         return default_rules(call)

@@ -45,9 +45,7 @@ def rules(request, call_id: int):
         try:
             operations.update_rules(actor=request.user, call=call, **form.rules_kwargs())
         except operations.RulesInvalid as refused:
-            for field, errors in refused.errors.items():
-                for error in errors:
-                    form.add_error(field or None, error)
+            refused.show_on(form)
         else:
             if request.POST.get("action") == "run":
                 run = operations.run_selection(actor=request.user, call=call)
@@ -228,8 +226,7 @@ def host(request, proposal_id: int):
                 messages.error(request, str(refused))
                 return redirect("selection:host", proposal_id=proposal.pk)
             except webinar_operations.AvailabilityInvalid as invalid:
-                for error in invalid.errors:
-                    form.add_error(None, error)
+                invalid.show_on(form)
             else:
                 messages.success(
                     request,

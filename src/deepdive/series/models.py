@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deepdive.core.timezones import is_valid_zone
 from deepdive.reference.models import ActionGroup, Outcome, Sector, Theme
 
 from .texts import LocalText, LocalTexts, first_language, local_text
@@ -14,8 +15,6 @@ colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as # and six hex 
 
 def validate_zone(value: str) -> None:
     """A time zone name of the IANA database (Europe/Zurich; there is no Europe/Geneva)."""
-    from deepdive.core.timezones import is_valid_zone
-
     if not is_valid_zone(value):
         raise ValidationError(
             _("%(value)s is not a time zone name, such as Europe/Zurich."),

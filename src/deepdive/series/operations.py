@@ -1,5 +1,9 @@
 """Writes of series and calls, from the secretariat's pages and the admin; each leaves an
-audit entry."""
+audit entry.
+
+The secretariat's pages call ``create_*`` and ``update_*`` (secretariat only); the admin calls
+``save_*`` and ``delete_*`` (staff only: the admin's own permissions say which staff).
+"""
 
 from typing import Any
 
@@ -8,19 +12,29 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
+from deepdive.accounts.models import User
 from deepdive.core import audit
+from deepdive.core.permissions import is_signed_in, require, require_secretariat
 
+from .actions import SeriesAction
 from .models import Call, Series
 
 
-def save_series(*, actor: Any, series: Series, changed: list[str] | None = None) -> Series:
-    """Create or update a series. Side effects: the row; one audit entry."""
+def _require_staff(actor: User) -> None:
+    """Refuse anyone who may not use the admin (the admin's own check, made again here)."""
+    require(is_signed_in(actor) and actor.is_staff)
+
+
+def save_series(*, actor: User, series: Series, changed: list[str] | None = None) -> Series:
+    """Create or update a series (the admin). Raises PermissionDenied for anyone but staff.
+    Side effects: the row; one audit entry."""
+    _require_staff(actor)
     created = series.pk is None
     with transaction.atomic():
         series.save()
         audit.record(
             actor=actor,
-            action="series.create" if created else "series.update",
+            action=SeriesAction.SERIES_CREATED if created else SeriesAction.SERIES_UPDATED,
             subject=series,
             summary=series.title,
             changes={"fields": sorted(changed or [])},
@@ -28,17 +42,19 @@ def save_series(*, actor: Any, series: Series, changed: list[str] | None = None)
     return series
 
 
-def save_call(*, actor: Any, call: Call, changed: list[str] | None = None) -> Call:
-    """Create or update a call for proposals (its instants already in UTC).
+def save_call(*, actor: User, call: Call, changed: list[str] | None = None) -> Call:
+    """Create or update a call for proposals (its instants already in UTC) from the admin.
 
-    Side effects: the row; one audit entry, with the instants and the call's zone.
+    Raises PermissionDenied for anyone but staff. Side effects: the row; one audit entry,
+    with the instants and the call's zone.
     """
+    _require_staff(actor)
     created = call.pk is None
     with transaction.atomic():
         call.save()
         audit.record(
             actor=actor,
-            action="call.create" if created else "call.update",
+            action=SeriesAction.CALL_CREATED if created else SeriesAction.CALL_UPDATED,
             subject=call,
             summary=f"{call.series}: {call.title}",
             changes={
@@ -51,18 +67,27 @@ def save_call(*, actor: Any, call: Call, changed: list[str] | None = None) -> Ca
     return call
 
 
-def delete_series(*, actor: Any, series: Series) -> None:
-    """Delete a series and its calls. Side effects: rows deleted; one audit entry."""
+def delete_series(*, actor: User, series: Series) -> None:
+    """Delete a series and its calls (the admin). Raises PermissionDenied for anyone but
+    staff. Side effects: rows deleted; one audit entry."""
+    _require_staff(actor)
     with transaction.atomic():
-        audit.record(actor=actor, action="series.delete", subject=series, summary=series.title)
+        audit.record(
+            actor=actor, action=SeriesAction.SERIES_DELETED, subject=series, summary=series.title
+        )
         series.delete()
 
 
-def delete_call(*, actor: Any, call: Call) -> None:
-    """Delete a call. Side effects: the row deleted; one audit entry."""
+def delete_call(*, actor: User, call: Call) -> None:
+    """Delete a call (the admin). Raises PermissionDenied for anyone but staff. Side effects:
+    the row deleted; one audit entry."""
+    _require_staff(actor)
     with transaction.atomic():
         audit.record(
-            actor=actor, action="call.delete", subject=call, summary=f"{call.series}: {call.title}"
+            actor=actor,
+            action=SeriesAction.CALL_DELETED,
+            subject=call,
+            summary=f"{call.series}: {call.title}",
         )
         call.delete()
 
@@ -108,7 +133,7 @@ def _unique_slug(title: str, taken: QuerySet, fallback: str) -> str:
 
 def _snapshot(obj: Series | Call, names: tuple[str, ...], m2m: tuple[str, ...] = ()) -> dict:
     values: dict[str, Any] = {name: getattr(obj, name) for name in names}
-    if "action_group" in values:
+    if isinstance(obj, Series):
         values["action_group"] = obj.action_group_id
     if isinstance(obj, Series):
         values["logo"] = obj.logo.name or ""
@@ -128,7 +153,7 @@ def _apply_logo(series: Series, logo: Any) -> None:
         series.logo = logo
 
 
-def create_series(*, actor: Any, fields: dict[str, Any]) -> Series:
+def create_series(*, actor: User, fields: dict[str, Any]) -> Series:
     """Create a series from the secretariat's form.
 
     ``fields``: action_group, title, slug (empty: made from the title, unique), description,
@@ -136,8 +161,10 @@ def create_series(*, actor: Any, fields: dict[str, Any]) -> Series:
     file or nothing), texts ({language: {"title", "description"}} for the other languages).
 
     Side effects: one Series row; the logo file saved under MEDIA_ROOT; one audit entry
-    ``series.create`` listing the fields given.
+    ``series.create`` listing the fields given. Raises PermissionDenied for anyone but the
+    secretariat.
     """
+    require_secretariat(actor)
     with transaction.atomic():
         series = Series()
         for name in SERIES_FIELDS:
@@ -151,7 +178,7 @@ def create_series(*, actor: Any, fields: dict[str, Any]) -> Series:
         changed = _changed({}, {k: v for k, v in _snapshot(series, SERIES_FIELDS).items() if v})
         audit.record(
             actor=actor,
-            action="series.create",
+            action=SeriesAction.SERIES_CREATED,
             subject=series,
             summary=series.title,
             changes={"fields": changed},
@@ -159,12 +186,14 @@ def create_series(*, actor: Any, fields: dict[str, Any]) -> Series:
     return series
 
 
-def update_series(*, actor: Any, series: Series, fields: dict[str, Any]) -> list[str]:
+def update_series(*, actor: User, series: Series, fields: dict[str, Any]) -> list[str]:
     """Change a series; returns the names of the fields that changed.
 
     Side effects: the Series row; a new logo file saved under MEDIA_ROOT; one audit entry
-    ``series.update`` listing the changed fields (none when nothing changed).
+    ``series.update`` listing the changed fields (none when nothing changed). Raises
+    PermissionDenied for anyone but the secretariat.
     """
+    require_secretariat(actor)
     with transaction.atomic():
         stored = Series.objects.select_for_update().get(pk=series.pk)
         before = _snapshot(stored, SERIES_FIELDS)
@@ -182,7 +211,7 @@ def update_series(*, actor: Any, series: Series, fields: dict[str, Any]) -> list
             series.save()
             audit.record(
                 actor=actor,
-                action="series.update",
+                action=SeriesAction.SERIES_UPDATED,
                 subject=series,
                 summary=series.title,
                 changes={"fields": changed},
@@ -211,7 +240,7 @@ def _call_audit(call: Call, changed: list[str]) -> dict:
     }
 
 
-def create_call(*, actor: Any, series: Series, fields: dict[str, Any]) -> Call:
+def create_call(*, actor: User, series: Series, fields: dict[str, Any]) -> Call:
     """Create a call of ``series`` from the secretariat's form.
 
     ``fields``: title, slug (empty: made from the title, unique in the series), description,
@@ -220,8 +249,10 @@ def create_call(*, actor: Any, series: Series, fields: dict[str, Any]) -> Call:
 
     Side effects: one Call row and its many-to-many rows; one audit entry ``call.create`` with
     the fields given, the instants and the call's zone. The call opens and closes by itself
-    at those instants: nothing is scheduled.
+    at those instants: nothing is scheduled. Raises PermissionDenied for anyone but the
+    secretariat.
     """
+    require_secretariat(actor)
     with transaction.atomic():
         call = Call(series=series)
         _set_call_fields(call, fields)
@@ -233,7 +264,7 @@ def create_call(*, actor: Any, series: Series, fields: dict[str, Any]) -> Call:
         after = _snapshot(call, CALL_FIELDS, CALL_M2M)
         audit.record(
             actor=actor,
-            action="call.create",
+            action=SeriesAction.CALL_CREATED,
             subject=call,
             summary=f"{series}: {call.title}",
             changes=_call_audit(call, _changed({}, {k: v for k, v in after.items() if v})),
@@ -241,13 +272,15 @@ def create_call(*, actor: Any, series: Series, fields: dict[str, Any]) -> Call:
     return call
 
 
-def update_call(*, actor: Any, call: Call, fields: dict[str, Any]) -> list[str]:
+def update_call(*, actor: User, call: Call, fields: dict[str, Any]) -> list[str]:
     """Change a call; returns the names of the fields that changed.
 
     Side effects: the Call row and its many-to-many rows; one audit entry ``call.update``
     listing the changed fields, with the instants and the call's zone (none when nothing
-    changed). Moving the instants reopens or closes the call from that moment.
+    changed). Moving the instants reopens or closes the call from that moment. Raises
+    PermissionDenied for anyone but the secretariat.
     """
+    require_secretariat(actor)
     with transaction.atomic():
         stored = Call.objects.select_for_update().get(pk=call.pk)
         before = _snapshot(stored, CALL_FIELDS, CALL_M2M)
@@ -261,7 +294,7 @@ def update_call(*, actor: Any, call: Call, fields: dict[str, Any]) -> list[str]:
         if changed:
             audit.record(
                 actor=actor,
-                action="call.update",
+                action=SeriesAction.CALL_UPDATED,
                 subject=call,
                 summary=f"{call.series}: {call.title}",
                 changes=_call_audit(call, changed),

@@ -1,6 +1,7 @@
 """Reads of series and calls for the public pages and the secretariat's."""
 
 import hashlib
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -112,11 +113,28 @@ def seconds_until_status_change(call: Call, *, now: datetime, cap: int) -> int:
     return max(0, min(cap, int((min(upcoming) - now).total_seconds())))
 
 
+#: ``check(user, call) -> bool``: whether ``user`` may propose to ``call``; registered by the
+#: proposals app in its ``AppConfig.ready`` (``proposals.access.can_propose``).
+PROPOSE_CHECKS: list[Callable[[Any, Call], bool]] = []
+
+
+def register_propose_check(check: Callable[[Any, Call], bool]) -> Callable[[Any, Call], bool]:
+    """Let the call's page ask ``check`` whether a reader may propose (once per check)."""
+    if check not in PROPOSE_CHECKS:
+        PROPOSE_CHECKS.append(check)
+    return check
+
+
+def _may_propose(user: Any, call: Call) -> bool:
+    return any(check(user, call) for check in PROPOSE_CHECKS)
+
+
 def call_page(call: Call, *, user: Any, now: datetime) -> dict[str, Any]:
     """What the public page of ``call`` shows to ``user`` at ``now`` (its status is worked out
-    here, at each request, from the stored instants: nothing is cached)."""
-    from deepdive.proposals.access import can_propose
+    here, at each request, from the stored instants: nothing is cached).
 
+    Whether ``user`` may propose is asked of the check the proposals app registers
+    (``register_propose_check``): series stands below proposals and does not import it."""
     status = call.status_at(now)
     return {
         "call": call,
@@ -128,7 +146,7 @@ def call_page(call: Call, *, user: Any, now: datetime) -> dict[str, Any]:
         "status_label": Call.Status(status).label,
         "time_left": timeuntil(call.closes_at, now) if status == Call.Status.OPEN else "",
         "opens_in": timeuntil(call.opens_at, now) if status == Call.Status.SCHEDULED else "",
-        "can_propose": status == Call.Status.OPEN and can_propose(user, call),
+        "can_propose": status == Call.Status.OPEN and _may_propose(user, call),
         "is_secretariat": bool(getattr(user, "is_secretariat", False)),
         # Each a LocalText: in the reader's language, else marked as in another.
         "series_title": call.series.local_text("title"),

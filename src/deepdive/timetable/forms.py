@@ -7,6 +7,7 @@ starts…) is checked by ``operations`` and its messages are put beside these fi
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -179,7 +180,7 @@ class WebinarForm(forms.Form):
         help_text=_lazy("The address of the online meeting."),
     )
 
-    def __init__(self, *args: Any, webinar: Webinar, audience: dict[str, float], **kwargs: Any):
+    def __init__(self, *args: Any, webinar: Webinar, audience: Mapping[str, float], **kwargs: Any):
         initial = {
             "minutes": webinar.minutes,
             "members_only": webinar.members_only,

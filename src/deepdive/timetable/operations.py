@@ -1,35 +1,49 @@
 """Writes of the timetable: a call's rules, runs of the
 ``timetable`` optimiser, moves by hand and publication (DESIGN.md, **timetable**).
 
+The timetable plans; the webinars' times are written by ``webinars.operations`` (``plan``,
+``move``, ``publish``, ``publish_new_time``), called here inside this app's transaction.
+
 Each function takes keyword arguments only, checks the actor's right on the server, writes in
 one transaction and records an audit entry. The optimiser always runs *before* the
 transaction. Refusals raise ``TimetableRefused`` (a message for the person) or
 ``RulesInvalid`` whose ``errors`` are {form field: [messages]}, shown
-beside the fields ("" for the whole form).
+beside the fields ("" for the whole form); both are ``core.refusals.Refused``.
 """
 
 from __future__ import annotations
 
 import time as clock
-from datetime import UTC, datetime
+from datetime import datetime
 from datetime import time as time_of_day
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deepdive.accounts.models import User
 from deepdive.accounts.operations import language_of
 from deepdive.core import audit
+from deepdive.core.permissions import require_secretariat
+from deepdive.core.refusals import Refused
 from deepdive.core.timezones import is_valid_zone
-from deepdive.optimize.timetable import Placement, evaluate, naive_plan, solve, unplaceable
+from deepdive.optimize.timetable import (
+    Placement,
+    TimetableProblem,
+    evaluate,
+    naive_plan,
+    solve,
+    unplaceable,
+)
 from deepdive.optimize.validation import InputError
 from deepdive.outbox.operations import queue_templated_email
 from deepdive.series.models import Call
+from deepdive.webinars import operations as webinar_operations
 from deepdive.webinars.interfaces import calendar
 from deepdive.webinars.models import Webinar
 
+from .actions import TimetableAction
 from .models import TimetableRules, TimetableRun
 from .optimiser_input import blocked_by, build_problem, rules_of, webinar_id, webinars_of
 from .queries import hosts_of, preview_move, registrants_of
@@ -50,23 +64,15 @@ RULE_FIELDS = (
 )
 
 
-class TimetableRefused(Exception):
+class TimetableRefused(Refused):
     """The step cannot be taken; the message says why."""
 
 
-class _FieldErrors(Exception):
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-
-
-class RulesInvalid(_FieldErrors):
+class RulesInvalid(Refused):
     """The rules given cannot be saved; ``errors`` is {form field: [messages]}."""
 
-
-def _check_secretariat(actor: Any) -> None:
-    if not getattr(actor, "is_secretariat", False):
-        raise PermissionDenied
+    def __init__(self, errors: dict[str | None, list[str]]):
+        super().__init__(errors=errors)
 
 
 def _clock(value: Any) -> time_of_day:
@@ -76,9 +82,9 @@ def _clock(value: Any) -> time_of_day:
 # --------------------------------------------------------------------------- rules
 
 
-def check_rules(data: dict[str, Any]) -> dict[str, list[str]]:
+def check_rules(data: dict[str, Any]) -> dict[str | None, list[str]]:
     """What is wrong with the rules in ``data`` (the fields of ``TimetableRules``)."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str | None, list[str]] = {}
 
     def refuse(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
@@ -116,7 +122,7 @@ def check_rules(data: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def save_rules(*, actor: Any, call: Call, data: dict[str, Any]) -> TimetableRules:
+def save_rules(*, actor: User, call: Call, data: dict[str, Any]) -> TimetableRules:
     """Save the timetable rules of ``call`` (created on first save) from ``data``: the fields
     of ``TimetableRules`` (``excluded`` as [["12:30", "14:00"]], ``blackout`` as
     [{"date": "2027-04-05", "label": "Easter Monday"}]).
@@ -128,7 +134,7 @@ def save_rules(*, actor: Any, call: Call, data: dict[str, Any]) -> TimetableRule
     Side effects: the ``TimetableRules`` row of the call; one audit entry
     ("timetable.rules_saved") with what changed.
     """
-    _check_secretariat(actor)
+    require_secretariat(actor)
     errors = check_rules(data)
     if errors:
         raise RulesInvalid(errors)
@@ -159,9 +165,9 @@ def save_rules(*, actor: Any, call: Call, data: dict[str, Any]) -> TimetableRule
         rules.save()
         audit.record(
             actor=actor,
-            action="timetable.rules_saved",
+            action=TimetableAction.RULES_SAVED,
             subject=call,
-            summary=_("Timetable rules of %(call)s saved") % {"call": call},
+            summary=f"Timetable rules of {call} saved",
             changes=audit.diff(rules, list(RULE_FIELDS), before),
         )
     return rules
@@ -170,7 +176,7 @@ def save_rules(*, actor: Any, call: Call, data: dict[str, Any]) -> TimetableRule
 # --------------------------------------------------------------------------- runs
 
 
-def _naive(problem) -> dict[str, Any]:
+def _naive(problem: TimetableProblem) -> dict[str, Any]:
     plan = naive_plan(problem)
     placed = evaluate(problem, plan)
     return {
@@ -184,7 +190,7 @@ def _naive(problem) -> dict[str, Any]:
     }
 
 
-def run(*, actor: Any, call: Call) -> TimetableRun:
+def run(*, actor: User, call: Call) -> TimetableRun:
     """Run the ``timetable`` optimiser over the call's webinars (selected, host confirmed)
     under its rules (saved, or the defaults), beside the naive plan (every webinar at the same
     hour, in order) measured by the same reach. Published webinars keep their dates
@@ -197,10 +203,10 @@ def run(*, actor: Any, call: Call) -> TimetableRun:
     Side effects: one ``TimetableRun`` with the input, the result, the naive plan, the
     solving time and, when no timetable keeps every rule, which webinars have no possible
     start and why; when the solver found a timetable (optimal or feasible), the
-    ``planned_start`` of each webinar it placed set from it; one audit entry
-    ("timetable.run").
+    ``planned_start`` of each webinar it placed set from it (``webinars.operations.plan``,
+    with its own audit entry "webinars.planned"); one audit entry ("timetable.run").
     """
-    _check_secretariat(actor)
+    require_secretariat(actor)
     webinars = list(webinars_of(call))
     if not webinars:
         raise TimetableRefused(
@@ -251,18 +257,17 @@ def run(*, actor: Any, call: Call) -> TimetableRun:
             created_by=actor,
         )
         if placed:
-            locked = Webinar.objects.select_for_update().in_bulk([w.pk for w in free])
-            for pk, webinar in locked.items():
-                start = result.timetable.get(webinar_id(pk))
-                if start is not None:
-                    webinar.planned_start = start.astimezone(UTC)
-                    webinar.save(update_fields=["planned_start", "updated_at"])
+            starts = {w.pk: result.timetable.get(webinar_id(w.pk)) for w in free}
+            webinar_operations.plan(
+                actor=actor,
+                call=call,
+                starts={pk: start for pk, start in starts.items() if start is not None},
+            )
         audit.record(
             actor=actor,
-            action="timetable.run",
+            action=TimetableAction.RUN,
             subject=call,
-            summary=_("Timetable run %(number)s of %(call)s: %(status)s")
-            % {"number": timetable_run.pk, "call": call, "status": result.status},
+            summary=f"Timetable run {timetable_run.pk} of {call}: {result.status}",
             changes={
                 "total_reach": [None, timetable_run.total_reach],
                 "naive_total_reach": [None, naive["total_reach"]],
@@ -271,7 +276,7 @@ def run(*, actor: Any, call: Call) -> TimetableRun:
     return timetable_run
 
 
-def move(*, actor: Any, webinar: Webinar, start: datetime) -> Placement:
+def move(*, actor: User, webinar: Webinar, start: datetime) -> Placement:
     """Move ``webinar`` by hand to ``start`` (aware) in the working plan; returns its reach
     and conflicts there. Allowed with conflicts (too close, overlapping, outside the window,
     outside the host's availability, not an allowed date): they are shown, not refused.
@@ -279,10 +284,11 @@ def move(*, actor: Any, webinar: Webinar, start: datetime) -> Placement:
     Refused: a naive ``start``; a webinar that is not (any more) selected with a confirmed
     host.
 
-    Side effects: the webinar's ``planned_start`` (its published time changes only on
-    publication); one audit entry ("timetable.moved") with the old and new start.
+    Side effects (``webinars.operations.move``): the webinar's ``planned_start`` (its
+    published time changes only on publication); one audit entry ("timetable.moved") with the
+    old and new start.
     """
-    _check_secretariat(actor)
+    require_secretariat(actor)
     if start.tzinfo is None:
         raise ValueError("start must be an aware datetime")
     if not webinars_of(webinar.call).filter(pk=webinar.pk).exists():
@@ -290,37 +296,20 @@ def move(*, actor: Any, webinar: Webinar, start: datetime) -> Placement:
             _("This webinar is not in the timetable: its host has not confirmed.")
         )
     placement = preview_move(webinar, start)[webinar.pk]
-    with transaction.atomic():
-        locked = Webinar.objects.select_for_update().get(pk=webinar.pk)
-        before = locked.planned_start
-        locked.planned_start = start.astimezone(UTC)
-        locked.save(update_fields=["planned_start", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="timetable.moved",
-            subject=locked,
-            summary=_("“%(title)s” moved by hand") % {"title": locked.title},
-            changes={
-                "planned_start": [
-                    before.isoformat() if before else "",
-                    locked.planned_start.isoformat(),
-                ]
-            },
-        )
-    webinar.planned_start = locked.planned_start
+    webinar_operations.move(actor=actor, webinar=webinar, start=start)
     return placement
 
 
 # --------------------------------------------------------------------------- publication
 
 
-def _zone_of(user: Any, fallback: str) -> str:
+def _zone_of(user: User, fallback: str) -> str:
     return user.timezone if is_valid_zone(user.timezone) else fallback
 
 
 def _notify(
     webinar: Webinar,
-    user: Any,
+    user: User,
     *,
     prefix: str,
     zone: str,
@@ -353,7 +342,7 @@ def _notify(
     )
 
 
-def publish(*, actor: Any, call: Call) -> int:
+def publish(*, actor: User, call: Call) -> int:
     """Publish the working plan of ``call``; returns how many webinars were published or
     changed time (0 when there was nothing new: a second submit sends nothing).
 
@@ -367,11 +356,30 @@ def publish(*, actor: Any, call: Call) -> int:
       with the old and new times in their zone and the updated invitation;
     - published and unchanged: nothing.
 
-    Side effects: the webinars' fields above; the e-mails (queued, not held: the secretariat
-    publishes knowingly); one audit entry per webinar published ("timetable.published") or
-    changed ("timetable.time_changed").
+    Side effects: the webinars' fields above (``webinars.operations.publish`` and
+    ``publish_new_time``); the e-mails (queued, not held: the secretariat publishes
+    knowingly); one audit entry per webinar published ("timetable.published") or changed
+    ("timetable.time_changed").
     """
-    _check_secretariat(actor)
+    require_secretariat(actor)
+    webinars = _planned_webinars(call)
+    zone = rules_of(call).reference_timezone
+    now = timezone.now()
+    count = 0
+    with transaction.atomic():
+        for webinar in _locked_for_publication(webinars):
+            if not webinar.is_published:
+                _publish_first_time(actor, webinar, zone=zone, at=now)
+            elif webinar.has_unpublished_change:
+                _publish_new_time(actor, webinar, zone=zone)
+            else:
+                continue
+            count += 1
+    return count
+
+
+def _planned_webinars(call: Call) -> list[Webinar]:
+    """The call's webinars in the timetable. Refused: none; some without a planned start."""
     webinars = list(webinars_of(call))
     if not webinars:
         raise TimetableRefused(_("There is no webinar to publish."))
@@ -381,76 +389,51 @@ def publish(*, actor: Any, call: Call) -> int:
             _("Some webinars have no planned time yet: %(titles)s. Run the optimiser or move them.")
             % {"titles": ", ".join(f"“{t}”" for t in unplanned)}
         )
-    rules = rules_of(call)
-    fallback_zone = rules.reference_timezone
-    now = timezone.now()
-    count = 0
-    with transaction.atomic():
-        locked = (
-            Webinar.objects.select_for_update()
-            .select_related("proposal__lead_organisation", "proposal__created_by", "proposal__call")
-            .filter(pk__in=[w.pk for w in webinars])
-            .order_by("pk")
+    return webinars
+
+
+def _locked_for_publication(webinars: list[Webinar]) -> list[Webinar]:
+    """The webinars read again and locked, in order, with what their e-mails show. Refused:
+    one that lost its planned start meanwhile."""
+    locked = list(
+        Webinar.objects.select_for_update()
+        .select_related("proposal__lead_organisation", "proposal__created_by", "proposal__call")
+        .filter(pk__in=[w.pk for w in webinars])
+        .order_by("pk")
+    )
+    for webinar in locked:
+        if webinar.planned_start is None:
+            raise TimetableRefused(
+                _("“%(title)s” has no planned time yet.") % {"title": webinar.title}
+            )
+    return locked
+
+
+def _publish_first_time(actor: User, webinar: Webinar, *, zone: str, at: datetime) -> None:
+    """Publish ``webinar`` at its planned start and send its hosts the invitation."""
+    hosts = hosts_of(webinar)
+    webinar_operations.publish(
+        actor=actor, webinar=webinar, notified=[h.email for h in hosts], at=at
+    )
+    for host in hosts:
+        _notify(webinar, host, prefix="timetable/email/published", zone=zone, role="host")
+
+
+def _publish_new_time(actor: User, webinar: Webinar, *, zone: str) -> None:
+    """Publish the new start of ``webinar`` and send its hosts and registrants the updated
+    invitation with the old and new times."""
+    old_start = webinar.starts_at
+    hosts = hosts_of(webinar)
+    host_pks = {h.pk for h in hosts}
+    registrants = [u for u in registrants_of(webinar) if u.pk not in host_pks]
+    people = [(h, "host") for h in hosts] + [(r, "registrant") for r in registrants]
+    webinar_operations.publish_new_time(actor=actor, webinar=webinar, notified=len(people))
+    for person, role in people:
+        _notify(
+            webinar,
+            person,
+            prefix="timetable/email/time_changed",
+            zone=zone,
+            role=role,
+            old_start=old_start,
         )
-        for webinar in locked:
-            if webinar.planned_start is None:
-                raise TimetableRefused(
-                    _("“%(title)s” has no planned time yet.") % {"title": webinar.title}
-                )
-            if not webinar.is_published:
-                webinar.starts_at = webinar.planned_start
-                webinar.published_at = now
-                webinar.save(update_fields=["starts_at", "published_at", "updated_at"])
-                hosts = hosts_of(webinar)
-                for host in hosts:
-                    _notify(
-                        webinar,
-                        host,
-                        prefix="timetable/email/published",
-                        zone=fallback_zone,
-                        role="host",
-                    )
-                audit.record(
-                    actor=actor,
-                    action="timetable.published",
-                    subject=webinar,
-                    summary=_("“%(title)s” published") % {"title": webinar.title},
-                    changes={
-                        "starts_at": [None, webinar.starts_at.isoformat()],
-                        "notified": [None, [h.email for h in hosts]],
-                    },
-                )
-                count += 1
-            elif webinar.planned_start != webinar.starts_at:
-                old_start = webinar.starts_at
-                webinar.starts_at = webinar.planned_start
-                webinar.sequence += 1
-                webinar.save(update_fields=["starts_at", "sequence", "updated_at"])
-                hosts = hosts_of(webinar)
-                host_pks = {h.pk for h in hosts}
-                registrants = [u for u in registrants_of(webinar) if u.pk not in host_pks]
-                for person, role in [(h, "host") for h in hosts] + [
-                    (r, "registrant") for r in registrants
-                ]:
-                    _notify(
-                        webinar,
-                        person,
-                        prefix="timetable/email/time_changed",
-                        zone=fallback_zone,
-                        role=role,
-                        old_start=old_start,
-                    )
-                audit.record(
-                    actor=actor,
-                    action="timetable.time_changed",
-                    subject=webinar,
-                    summary=_("Time of “%(title)s” changed and published")
-                    % {"title": webinar.title},
-                    changes={
-                        "starts_at": [old_start.isoformat(), webinar.starts_at.isoformat()],
-                        "sequence": [webinar.sequence - 1, webinar.sequence],
-                        "notified": [None, len(hosts) + len(registrants)],
-                    },
-                )
-                count += 1
-    return count

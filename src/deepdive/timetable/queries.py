@@ -14,6 +14,8 @@ from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from deepdive.accounts.models import User
+from deepdive.directory.models import Affiliation
 from deepdive.optimize.timetable import Placement, TimetableProblem, evaluate, naive_plan
 from deepdive.optimize.validation import InputError
 from deepdive.series.models import Call
@@ -30,9 +32,6 @@ def hosts_of(webinar: Webinar) -> list[Any]:
     """The people who host ``webinar``: whoever created the proposal and the verified contacts
     of its lead organisation (those who may edit it, ``proposals.access``), active accounts
     only, by e-mail address."""
-    from deepdive.accounts.models import User
-    from deepdive.directory.models import Affiliation
-
     proposal = webinar.proposal
     return list(
         User.objects.filter(is_active=True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deepdive.core.permissions import secretariat_required
+from deepdive.core.refusals import Refused
 from deepdive.series.models import Call
 from deepdive.webinars import operations as webinar_operations
 from deepdive.webinars.audience import audience_of, default_audience
@@ -70,9 +71,7 @@ def rules(request, call_id: int):
         try:
             operations.save_rules(actor=request.user, call=call, data=form.cleaned_data)
         except operations.RulesInvalid as refused:
-            for name, errors in refused.errors.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
+            refused.show_on(form)
         else:
             messages.success(request, _("The timetable rules are saved."))
             return redirect("timetable:plan", call_id=call.pk)
@@ -114,7 +113,7 @@ def publish(request, call_id: int):
     call = _call(call_id)
     try:
         count = operations.publish(actor=request.user, call=call)
-    except operations.TimetableRefused as refused:
+    except Refused as refused:  # the timetable's, or a webinar's changed meanwhile
         messages.error(request, str(refused))
     else:
         if count:
@@ -149,9 +148,7 @@ def webinar(request, pk: int):
                     joining_url=data.get("joining_url", item.joining_url),
                 )
             except webinar_operations.WebinarInvalid as refused:
-                for name, errors in refused.errors.items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, error)
+                refused.show_on(form)
             else:
                 messages.success(
                     request,
@@ -191,7 +188,7 @@ def move(request, pk: int):
         if request.method == "POST":
             try:
                 placement = operations.move(actor=request.user, webinar=item, start=start)
-            except operations.TimetableRefused as refused:
+            except Refused as refused:  # the timetable's, or the webinar's
                 messages.error(request, str(refused))
             else:
                 if placement.conflicts:

@@ -1,14 +1,17 @@
 """Writes of the webinars: a webinar created when its host confirms hosting (called by
 ``selection``), the host's availability (DESIGN.md, **timetable**: "hosts give their
-availability when they confirm"), and the facts the secretariat sets for the timetable (length,
-audience, members only, joining link). This app owns the ``Webinar``: the apps above it
-(``selection``, ``timetable``) change a webinar only through these functions.
+availability when they confirm"), the facts the secretariat sets for the timetable (length,
+audience, members only, joining link), and its times: planned by a timetable run or a move by
+hand, then published (called by ``timetable``). This app owns the ``Webinar``: the apps above
+it (``selection``, ``timetable``) change a webinar only through these functions, inside their
+own transaction when they have one.
 
 Each function takes keyword arguments only, checks the actor's right on the server, writes in
-one transaction and records an audit entry. Refusals raise ``WebinarRefused`` with a message for
-the person; availability that cannot hold (a range ending before it starts, an impossible date)
-raises ``AvailabilityInvalid`` whose ``errors`` say which range or date is at fault; facts
-that cannot be saved raise ``WebinarInvalid`` whose ``errors`` are {form field: [messages]}.
+one transaction and records one audit entry (``actions.WebinarAction``). Refusals raise
+``WebinarRefused`` with a message for the person; availability that cannot hold (a range ending
+before it starts, an impossible date) raises ``AvailabilityInvalid`` whose ``errors`` say which
+range or date is at fault; facts that cannot be saved raise ``WebinarInvalid`` whose ``errors``
+are {form field: [messages]}. All three are ``core.refusals.Refused``.
 
 Availability is stored on the webinar as ISO strings: ``available`` a list of inclusive
 ``[from, to]`` ranges (empty: any date of the series' period), ``unavailable`` a list of dates.
@@ -16,19 +19,24 @@ Availability is stored on the webinar as ISO strings: ``available`` a list of in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deepdive.core import audit
+from deepdive.accounts.models import User
+from deepdive.core import audit, changes
+from deepdive.core.permissions import is_secretariat, require, require_secretariat
+from deepdive.core.refusals import Refused
 from deepdive.core.timezones import is_valid_zone
 from deepdive.proposals import access
 from deepdive.proposals.models import Proposal
+from deepdive.series.models import Call
 
+from .actions import WebinarAction
 from .audience import default_audience
 from .models import Webinar
 
@@ -48,24 +56,24 @@ class HostingDecision(Protocol):
     def refresh_from_db(self, using: Any = None, fields: Any = None) -> None: ...
 
 
-class WebinarRefused(Exception):
+class WebinarRefused(Refused):
     """The step cannot be taken; the message says why."""
 
 
-class WebinarInvalid(Exception):
+class WebinarInvalid(Refused):
     """The webinar's facts cannot be saved; ``errors`` is {form field: [messages]}."""
 
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+    def __init__(self, errors: dict[str | None, list[str]]):
+        super().__init__(errors=errors)
 
 
-class AvailabilityInvalid(ValueError):
-    """The availability given cannot be stored; ``errors`` lists why, one sentence each."""
+class AvailabilityInvalid(Refused, ValueError):
+    """The availability given cannot be stored; ``reasons`` lists why, one sentence each
+    (``errors`` holds them above the form: {None: reasons})."""
 
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__(" ".join(errors))
+    def __init__(self, reasons: list[str]):
+        self.reasons = list(reasons)
+        super().__init__(errors={None: self.reasons})
 
 
 def _as_date(value: DateLike) -> date:
@@ -91,7 +99,7 @@ def normalise_availability(
         try:
             start, end = (_as_date(value) for value in pair)
         except AvailabilityInvalid as invalid:
-            errors.extend(invalid.errors)
+            errors.extend(invalid.reasons)
             continue
         except (TypeError, ValueError):
             errors.append(_("Give each period as two dates, from and to."))
@@ -108,7 +116,7 @@ def normalise_availability(
         try:
             days.add(_as_date(value))
         except AvailabilityInvalid as invalid:
-            errors.extend(invalid.errors)
+            errors.extend(invalid.reasons)
     if errors:
         raise AvailabilityInvalid(errors)
     return (
@@ -126,23 +134,23 @@ def availability_of(webinar: Webinar | None) -> tuple[list[tuple[date, date]], l
     return ranges, days
 
 
-def _check_host(actor: Any, proposal_pk: int) -> None:
+def _check_host(actor: User, proposal_pk: int) -> None:
     """The hosts (verified contacts of the lead organisation) and the secretariat may act."""
-    if getattr(actor, "is_secretariat", False):
+    if is_secretariat(actor):
         return
-    if not access.editable_proposals(actor).filter(pk=proposal_pk).exists():
-        raise PermissionDenied
+    require(access.editable_proposals(actor).filter(pk=proposal_pk).exists())
 
 
 def _summary(available: list[list[str]], unavailable: list[str]) -> str:
-    ranges = ", ".join(f"{a}–{b}" for a, b in available) or _("any date")
+    """The availability in the audit summary (English, stored as it is)."""
+    ranges = ", ".join(f"{a}–{b}" for a, b in available) or "any date"
     days = ", ".join(unavailable) or "—"
-    return _("available: %(ranges)s; not available: %(days)s") % {"ranges": ranges, "days": days}
+    return f"available: {ranges}; not available: {days}"
 
 
 def create_for_decision(
     *,
-    actor: Any,
+    actor: User,
     decision: HostingDecision,
     available: Iterable[tuple[DateLike, DateLike]] | None = None,
     unavailable: Iterable[DateLike] | None = None,
@@ -178,10 +186,10 @@ def create_for_decision(
         )
         audit.record(
             actor=actor,
-            action="webinars.created",
+            action=WebinarAction.CREATED,
             subject=webinar,
-            summary=_("Webinar “%(title)s” created (%(availability)s)")
-            % {"title": proposal, "availability": _summary(stored_available, stored_unavailable)},
+            summary=f"Webinar “{proposal}” created "
+            f"({_summary(stored_available, stored_unavailable)})",
             changes={
                 "available": [None, stored_available],
                 "unavailable": [None, stored_unavailable],
@@ -192,7 +200,7 @@ def create_for_decision(
 
 def update_availability(
     *,
-    actor: Any,
+    actor: User,
     webinar: Webinar,
     available: Iterable[tuple[DateLike, DateLike]] | None,
     unavailable: Iterable[DateLike] | None,
@@ -225,13 +233,10 @@ def update_availability(
         webinar.save(update_fields=["available", "unavailable", "updated_at"])
         audit.record(
             actor=actor,
-            action="webinars.availability_updated",
+            action=WebinarAction.AVAILABILITY_UPDATED,
             subject=webinar,
-            summary=_("Availability for “%(title)s”: %(availability)s")
-            % {
-                "title": webinar.proposal,
-                "availability": _summary(stored_available, stored_unavailable),
-            },
+            summary=f"Availability for “{webinar.proposal}”: "
+            f"{_summary(stored_available, stored_unavailable)}",
             changes={
                 "available": [before[0], stored_available],
                 "unavailable": [before[1], stored_unavailable],
@@ -242,7 +247,7 @@ def update_availability(
 
 def update_webinar(
     *,
-    actor: Any,
+    actor: User,
     webinar: Webinar,
     minutes: int,
     audience: dict[str, float] | None,
@@ -253,15 +258,39 @@ def update_webinar(
     members and the countries; the default given back unchanged keeps following the
     directory), whether it is for members only and its joining link.
 
-    Refused (``WebinarInvalid``): a length other than 45 or 60 minutes; an unknown zone; a
-    negative weight; weights adding up to nothing.
+    Refused: anyone but the secretariat (PermissionDenied); (``WebinarInvalid``) a length
+    other than 45 or 60 minutes; an unknown zone; a negative weight; weights adding up to
+    nothing.
 
     Side effects: the webinar's fields; one audit entry ("timetable.webinar_updated") with what
-    changed. The planned and published times do not change.
+    changed, when something changed. The planned and published times do not change.
     """
-    if not getattr(actor, "is_secretariat", False):
-        raise PermissionDenied
-    errors: dict[str, list[str]] = {}
+    require_secretariat(actor)
+    errors = _facts_errors(minutes, audience)
+    if errors:
+        raise WebinarInvalid(errors)
+    if audience is not None and not webinar.audience_edited:
+        if audience == default_audience(webinar):
+            audience = None
+    with transaction.atomic():
+        webinar = changes.locked(Webinar, pk=webinar.pk)
+        changes.update(
+            webinar,
+            actor=actor,
+            action=WebinarAction.UPDATED,
+            summary=f"Timetable facts of “{webinar.title}” saved",
+            minutes=minutes,
+            audience=_stored_audience(audience),
+            audience_edited=audience is not None,
+            members_only=members_only,
+            joining_url=joining_url,
+        )
+    return webinar
+
+
+def _facts_errors(minutes: int, audience: dict[str, float] | None) -> dict[str | None, list[str]]:
+    """What is wrong with a webinar's length and audience, per form field."""
+    errors: dict[str | None, list[str]] = {}
     if minutes not in Webinar.Length.values:
         errors.setdefault("minutes", []).append(_("Choose 45 or 60 minutes."))
     if audience is not None:
@@ -276,33 +305,169 @@ def update_webinar(
             errors.setdefault("audience", []).append(
                 _("Give at least one time zone a weight above 0, or use the default.")
             )
-    if errors:
-        raise WebinarInvalid(errors)
-    if audience is not None and not webinar.audience_edited:
-        if audience == default_audience(webinar):
-            audience = None
-    fields = ["minutes", "audience", "audience_edited", "members_only", "joining_url"]
+    return errors
+
+
+def _stored_audience(audience: dict[str, float] | None) -> dict[str, float]:
+    """The audience as stored: heaviest first, whole weights as integers, zeros left out;
+    empty for the default."""
+    if audience is None:
+        return {}
+    return {
+        zone: int(weight) if float(weight).is_integer() else float(weight)
+        for zone, weight in sorted(audience.items(), key=lambda item: (-item[1], item[0]))
+        if weight > 0
+    }
+
+
+# --------------------------------------------------------------------------- times
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def plan(*, actor: User, call: Call, starts: Mapping[int, datetime]) -> dict[str, list[str]]:
+    """Set the planned start of the call's webinars in ``starts`` ({webinar pk: aware start})
+    from a timetable run (``timetable.operations.run``, in its transaction). Webinars of other
+    calls and those left out keep their plan; the published times do not change.
+
+    Refused: anyone but the secretariat (PermissionDenied).
+
+    Side effects: the webinars' ``planned_start`` (only those that change); one audit entry
+    ("webinars.planned", about the call) with {webinar pk: [old, new]}, when something changed.
+    Returns those changes.
+    """
+    require_secretariat(actor)
+    differences: dict[str, list[str]] = {}
     with transaction.atomic():
-        webinar = Webinar.objects.select_for_update().get(pk=webinar.pk)
-        before = {name: getattr(webinar, name) for name in fields}
-        webinar.minutes = minutes
-        if audience is None:
-            webinar.audience, webinar.audience_edited = {}, False
-        else:
-            webinar.audience = {
-                zone: int(weight) if float(weight).is_integer() else float(weight)
-                for zone, weight in sorted(audience.items(), key=lambda item: (-item[1], item[0]))
-                if weight > 0
-            }
-            webinar.audience_edited = True
-        webinar.members_only = members_only
-        webinar.joining_url = joining_url
-        webinar.save()
+        rows = (
+            Webinar.objects.select_for_update()
+            .filter(proposal__call=call, pk__in=list(starts))
+            .order_by("pk")
+        )
+        for webinar in rows:
+            start = starts[webinar.pk].astimezone(UTC)
+            if webinar.planned_start == start:
+                continue
+            differences[str(webinar.pk)] = [_iso(webinar.planned_start), _iso(start)]
+            webinar.planned_start = start
+            webinar.save(update_fields=["planned_start", "updated_at"])
+        if differences:
+            audit.record(
+                actor=actor,
+                action=WebinarAction.PLANNED,
+                subject=call,
+                summary=f"Planned times of {len(differences)} webinars of {call} set",
+                changes=differences,
+            )
+    return differences
+
+
+def move(*, actor: User, webinar: Webinar, start: datetime) -> Webinar:
+    """Move ``webinar`` by hand to ``start`` (aware) in the working plan (called by
+    ``timetable.operations.move``, which checks that the webinar is in the timetable). Its
+    published time changes only on publication (``publish_new_time``).
+
+    Refused: anyone but the secretariat (PermissionDenied); a naive ``start`` (ValueError).
+
+    Side effects: the webinar's ``planned_start`` (also set on ``webinar``); one audit entry
+    ("timetable.moved") with the old and new start.
+    """
+    require_secretariat(actor)
+    if start.tzinfo is None:
+        raise ValueError("start must be an aware datetime")
+    with transaction.atomic():
+        locked = changes.locked(Webinar, pk=webinar.pk)
+        before = locked.planned_start
+        locked.planned_start = start.astimezone(UTC)
+        locked.save(update_fields=["planned_start", "updated_at"])
         audit.record(
             actor=actor,
-            action="timetable.webinar_updated",
-            subject=webinar,
-            summary=_("Timetable facts of “%(title)s” saved") % {"title": webinar.title},
-            changes=audit.diff(webinar, fields, before),
+            action=WebinarAction.MOVED,
+            subject=locked,
+            summary=f"“{locked.title}” moved by hand",
+            changes={"planned_start": [_iso(before), _iso(locked.planned_start)]},
         )
+    webinar.planned_start = locked.planned_start
+    return webinar
+
+
+def _unplanned(webinar: Webinar) -> WebinarRefused:
+    return WebinarRefused(_("“%(title)s” has no planned time yet.") % {"title": webinar.title})
+
+
+def publish(
+    *, actor: User, webinar: Webinar, notified: list[str], at: datetime | None = None
+) -> Webinar:
+    """Publish ``webinar`` for the first time at its planned start (called by
+    ``timetable.operations.publish``, in its transaction, which then tells ``notified``).
+
+    Refused: anyone but the secretariat (PermissionDenied); a webinar without a planned
+    start (``WebinarRefused``). A published webinar is left as it is (``publish_new_time``
+    changes its time).
+
+    Side effects: ``starts_at`` (the planned start) and ``published_at`` (``at``, else now),
+    also set on ``webinar``; one audit entry ("timetable.published") with the start and the
+    e-mail addresses ``notified``.
+    """
+    require_secretariat(actor)
+    with transaction.atomic():
+        locked = changes.locked(Webinar, pk=webinar.pk)
+        if locked.planned_start is None:
+            raise _unplanned(webinar)
+        if locked.is_published:
+            return webinar
+        locked.starts_at = locked.planned_start
+        locked.published_at = at or timezone.now()
+        locked.save(update_fields=["starts_at", "published_at", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=WebinarAction.PUBLISHED,
+            subject=locked,
+            summary=f"“{locked.title}” published",
+            changes={"starts_at": [None, _iso(locked.starts_at)], "notified": [None, notified]},
+        )
+    webinar.starts_at, webinar.published_at = locked.starts_at, locked.published_at
+    return webinar
+
+
+def publish_new_time(*, actor: User, webinar: Webinar, notified: int) -> Webinar:
+    """Publish the new planned start of a published ``webinar`` (called by
+    ``timetable.operations.publish``, in its transaction, which then tells the ``notified``
+    hosts and registrants). A webinar whose planned start is the published one is left as
+    it is.
+
+    Refused: anyone but the secretariat (PermissionDenied); (``WebinarRefused``) a webinar
+    without a planned start, or not published yet (``publish`` publishes it).
+
+    Side effects: ``starts_at`` (the planned start) and ``sequence`` raised by one (calendars
+    replace the event), also set on ``webinar``; one audit entry ("timetable.time_changed")
+    with the old and new start and sequence and how many people are ``notified``.
+    """
+    require_secretariat(actor)
+    with transaction.atomic():
+        locked = changes.locked(Webinar, pk=webinar.pk)
+        if locked.planned_start is None:
+            raise _unplanned(webinar)
+        old_start = locked.starts_at
+        if old_start is None or not locked.is_published:
+            raise WebinarRefused(_("This webinar is not on the programme yet."))
+        if not locked.has_unpublished_change:
+            return webinar
+        locked.starts_at = locked.planned_start
+        locked.sequence += 1
+        locked.save(update_fields=["starts_at", "sequence", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=WebinarAction.TIME_CHANGED,
+            subject=locked,
+            summary=f"Time of “{locked.title}” changed and published",
+            changes={
+                "starts_at": [_iso(old_start), _iso(locked.starts_at)],
+                "sequence": [locked.sequence - 1, locked.sequence],
+                "notified": [None, notified],
+            },
+        )
+    webinar.starts_at, webinar.sequence = locked.starts_at, locked.sequence
     return webinar

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -27,6 +28,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deepdive.core.paging import page_links
 from deepdive.core.timezones import canonical_zone, is_valid_zone
@@ -34,6 +37,7 @@ from deepdive.directory.models import Affiliation, Organisation
 from deepdive.proposals.models import WEBINAR_LANGUAGES, CoSubmitter, Proposal
 from deepdive.series.models import Call, Series
 
+from .interfaces import calendar
 from .models import Registration, Webinar
 
 DEFAULT_ZONE = "Europe/Paris"
@@ -460,11 +464,34 @@ def can_see_joining(user, webinar: Webinar, registration: Registration | None = 
     return not webinar.members_only or is_verified_member(user)
 
 
+def has_verified_email(user) -> bool:
+    """Whether the account's own address is verified (invitations go there)."""
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def refusal(user, webinar: Webinar, *, now: datetime | None = None) -> str:
+    """Why ``user`` may not register for ``webinar`` now, or "" when they may."""
+    now = now or timezone.now()
+    if user is None or not user.is_authenticated:
+        return _("Log in to register.")
+    if not user.is_active:
+        return _("This account is not active.")
+    if not webinar.is_published or webinar.starts_at is None:
+        return _("This webinar is not on the programme yet.")
+    if webinar.ends_at <= now:
+        return _("This webinar has taken place.")
+    if not has_verified_email(user):
+        return _("Please verify your e-mail address first: the invitation is sent there.")
+    if webinar.members_only and not is_verified_member(user):
+        return _(
+            "This webinar is for Alliance 8.7 members only: registering needs a verified "
+            "affiliation to a member organisation."
+        )
+    return ""
+
+
 def webinar_page(webinar: Webinar, *, user, reader_zone: str, now: datetime) -> dict[str, Any]:
     """What the page of ``webinar`` shows to ``user`` (reading in ``reader_zone``) at ``now``."""
-    from . import registration as registrations
-    from .interfaces import calendar
-
     if not is_valid_zone(reader_zone):
         reader_zone = "UTC"
     start = shown_start(webinar)
@@ -498,7 +525,7 @@ def webinar_page(webinar: Webinar, *, user, reader_zone: str, now: datetime) -> 
         "is_upcoming": upcoming,
         "registration": registration,
         "registered": registered,
-        "refusal": registrations.refusal(user, webinar, now=now)
+        "refusal": refusal(user, webinar, now=now)
         if user.is_authenticated and not registered
         else "",
         "show_joining": can_see_joining(user, webinar, registration),

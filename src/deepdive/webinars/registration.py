@@ -9,56 +9,31 @@ through the timetable's publication (``timetable.operations.publish``).
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deepdive.accounts.models import User
 from deepdive.accounts.operations import language_of
 from deepdive.core import audit
+from deepdive.core.permissions import is_secretariat
+from deepdive.core.refusals import Refused
 from deepdive.core.timezones import is_valid_zone
 from deepdive.outbox.operations import queue_templated_email
 
 from . import queries
+from .actions import WebinarAction
 from .interfaces import calendar
 from .models import Registration, Webinar
+from .queries import refusal
 
 
-class RegistrationRefused(Exception):
+class RegistrationRefused(Refused):
     """The person may not register; the message says why, in plain words."""
 
 
-def has_verified_email(user) -> bool:
-    """Whether the account's own address is verified (invitations go there)."""
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
-
-
-def refusal(user, webinar: Webinar, *, now: datetime | None = None) -> str:
-    """Why ``user`` may not register for ``webinar`` now, or "" when they may."""
-    now = now or timezone.now()
-    if user is None or not user.is_authenticated:
-        return _("Log in to register.")
-    if not user.is_active:
-        return _("This account is not active.")
-    if not webinar.is_published or webinar.starts_at is None:
-        return _("This webinar is not on the programme yet.")
-    if webinar.ends_at <= now:
-        return _("This webinar has taken place.")
-    if not has_verified_email(user):
-        return _("Please verify your e-mail address first: the invitation is sent there.")
-    if webinar.members_only and not queries.is_verified_member(user):
-        return _(
-            "This webinar is for Alliance 8.7 members only: registering needs a verified "
-            "affiliation to a member organisation."
-        )
-    return ""
-
-
-def zone_of(user, webinar: Webinar) -> str:
+def zone_of(user: User, webinar: Webinar) -> str:
     """The zone to write times in for ``user``: theirs, else the series' reference zone."""
     zone = getattr(user, "timezone", "")
     return zone if is_valid_zone(zone) else queries.reference_zone(webinar.call)
@@ -70,6 +45,8 @@ def _webinar_url(webinar: Webinar) -> str:
 
 def _email(registration: Registration, *, prefix: str, invitation: bool) -> None:
     user, webinar = registration.user, registration.webinar
+    if webinar.starts_at is None:  # ``refusal`` lets no one register before publication
+        raise RegistrationRefused(_("This webinar is not on the programme yet."))
     zone = zone_of(user, webinar)
     attachments = (
         [
@@ -99,7 +76,7 @@ def _email(registration: Registration, *, prefix: str, invitation: bool) -> None
     )
 
 
-def register(*, actor, webinar: Webinar) -> Registration:
+def register(*, actor: User, webinar: Webinar) -> Registration:
     """Register ``actor`` for ``webinar`` (or re-activate their cancelled registration).
 
     Registering twice (a double submit) keeps the one registration and sends nothing more.
@@ -124,7 +101,7 @@ def register(*, actor, webinar: Webinar) -> Registration:
                 registration.save(update_fields=["status", "updated_at"])
             audit.record(
                 actor=actor,
-                action="webinars.registered",
+                action=WebinarAction.REGISTERED,
                 subject=registration,
                 summary=f"{actor.email} registered for webinar {webinar.pk}: {webinar.title}"
                 + ("" if created else " (again, after cancelling)"),
@@ -137,7 +114,7 @@ def register(*, actor, webinar: Webinar) -> Registration:
         return Registration.objects.get(webinar=webinar, user=actor)
 
 
-def cancel(*, actor, registration: Registration) -> Registration:
+def cancel(*, actor: User, registration: Registration) -> Registration:
     """Cancel ``registration``: by the person registered (or the secretariat).
 
     Cancelling a cancelled registration changes nothing. Raises ``RegistrationRefused`` for
@@ -147,7 +124,7 @@ def cancel(*, actor, registration: Registration) -> Registration:
     "webinars.registration_cancelled"; one e-mail to the person confirming it, in their
     language. Later changes of time are no longer sent to them.
     """
-    if registration.user_id != actor.pk and not getattr(actor, "is_secretariat", False):
+    if registration.user_id != actor.pk and not is_secretariat(actor):
         raise RegistrationRefused(_("This is not your registration."))
     with transaction.atomic():
         locked = (
@@ -161,7 +138,7 @@ def cancel(*, actor, registration: Registration) -> Registration:
         locked.save(update_fields=["status", "updated_at"])
         audit.record(
             actor=actor,
-            action="webinars.registration_cancelled",
+            action=WebinarAction.REGISTRATION_CANCELLED,
             subject=locked,
             summary=f"{locked.user.email} cancelled their registration for webinar "
             f"{locked.webinar_id}: {locked.webinar.title}",

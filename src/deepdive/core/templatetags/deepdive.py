@@ -1,10 +1,15 @@
 from datetime import UTC, datetime
 
 from django import template
-from django.utils import timezone
+from django.conf import settings
 from django.utils.dateformat import time_format
 from django.utils.formats import date_format, get_format
 from django.utils.html import format_html
+from django.utils.translation import get_language
+
+from deepdive.core.timezones import moment_text
+from deepdive.core.widgets import take_zone_datalist_wanted
+from deepdive.core.widgets import zone_datalist as datalist
 
 register = template.Library()
 
@@ -19,16 +24,7 @@ def when(value: datetime | None, zone_name: str | None = None, autoescape: bool 
     if not value:
         return ""
     in_reader_zone = not zone_name
-    if zone_name:
-        import zoneinfo
-
-        local = value.astimezone(zoneinfo.ZoneInfo(zone_name))
-    else:
-        local = timezone.localtime(value)
-        zone_name = str(timezone.get_current_timezone())
-    offset = local.strftime("%z")
-    offset = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
-    text = f"{date_format(local, 'DATETIME_FORMAT')} ({zone_name.replace('_', ' ')}, {offset})"
+    text = moment_text(value, zone_name)
     if not (in_reader_zone and autoescape):
         return text
     return format_html(
@@ -93,12 +89,6 @@ def query_with(context, **changes) -> str:
 def zone_datalist() -> str:
     """The list of time zones the page's zone boxes suggest from, once, if any was drawn
     (core/widgets.py ZoneInput); nothing otherwise."""
-    from django.conf import settings
-    from django.utils.translation import get_language
-
-    from deepdive.core.widgets import take_zone_datalist_wanted
-    from deepdive.core.widgets import zone_datalist as datalist
-
     if not take_zone_datalist_wanted():
         return ""
     return datalist(get_language() or settings.LANGUAGE_CODE)

@@ -11,21 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from deepdive.core.widgets import Checklist
 
-from ..models import Organisation, OrganisationDomain
+from ..models import Organisation, OrganisationDomain, is_valid_domain
+from .imports import ImportFileError, read_table
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_EXTENSIONS = {"csv", "xlsx"}
-
-_DOMAIN_RE = re.compile(
-    r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
-)
-
-
-def is_valid_domain(domain: str) -> bool:
-    """Whether ``domain`` (lower case, without ``@``) is a syntactically valid host name."""
-    return bool(_DOMAIN_RE.match(domain))
 
 
 def split_domains(text: str) -> list[str]:
@@ -238,8 +230,6 @@ class ImportUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        from .imports import ImportFileError, read_table
-
         upload = self.cleaned_data["file"]
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
         if extension not in IMPORT_EXTENSIONS:

@@ -24,11 +24,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deepdive.core.exports import csv_writer, restore
+from deepdive.core.refusals import Refused
 from deepdive.reference.models import ActionGroup, Country, PartnerType, Sector, Theme
 
-from ..models import Organisation, OrganisationDomain
+from ..models import Organisation, OrganisationDomain, is_valid_domain
 from ..operations import OrganisationWrite, snapshot
-from .forms import is_valid_domain
 
 #: Columns an import reads, in the order of the template and the export.
 COLUMNS = [
@@ -65,7 +65,7 @@ _LABELS = {
 }
 
 
-class ImportFileError(Exception):
+class ImportFileError(Refused):
     """The file cannot be read as a table; the message says what to do."""
 
 

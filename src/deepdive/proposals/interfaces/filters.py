@@ -21,6 +21,7 @@ from deepdive.reference.models import Outcome, PartnerType, Sector, Theme
 from deepdive.reference.regions import IloRegion
 
 from ..models import CoSubmitter, Proposal
+from ..queries import taking_part_statuses
 
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
@@ -143,8 +144,6 @@ class ProposalFilter(django_filters.FilterSet):
     def by_partner_type(self, queryset, name, value):
         if not value:
             return queryset
-        from ..queries import taking_part_statuses
-
         partners = CoSubmitter.objects.filter(
             status__in=taking_part_statuses(self.call),
             organisation__partner_type__in=value,

@@ -13,16 +13,22 @@ from django.utils import timezone
 from deepdive.accounts.models import User
 from deepdive.accounts.operations import language_of
 from deepdive.core import audit
+from deepdive.core.permissions import is_secretariat
 from deepdive.directory.models import Affiliation, Organisation
 
 from .. import access
+from ..actions import ProposalAction
 from ..models import CoSubmitter, Proposal
 from . import emails
 from .refusals import NotAllowed, NotWaiting
 from .rules import check_open, judged_at
 
 
-def verified_contacts(organisation: Organisation) -> QuerySet[User]:
+def verified_contacts(organisation: Organisation | None) -> QuerySet[User]:
+    """The active people verified as contacts of ``organisation`` (nobody for ``None``, an
+    organisation outside the directory)."""
+    if organisation is None:
+        return User.objects.none()
     return User.objects.filter(
         is_active=True,
         affiliations__organisation=organisation,
@@ -93,7 +99,7 @@ def decide_participation(
         co.save(update_fields=["status", "decided_at", "decided_by"])
         audit.record(
             actor=actor,
-            action="proposals.participation",
+            action=ProposalAction.PARTICIPATION,
             subject=co.proposal,
             summary=f"{co.organisation} {new_status}",
             changes={f"co_submitter:{co.organisation}": [before, new_status]},
@@ -127,7 +133,7 @@ def invite_contact(*, actor: User, co_submitter: CoSubmitter, email: str) -> CoS
     the affiliation.
     """
     email = email.strip()
-    if not getattr(actor, "is_secretariat", False):
+    if not is_secretariat(actor):
         raise NotAllowed
     with transaction.atomic():
         co = (
@@ -136,7 +142,7 @@ def invite_contact(*, actor: User, co_submitter: CoSubmitter, email: str) -> CoS
             .select_related("organisation")
             .get(pk=co_submitter.pk)
         )
-        if not co.organisation_id or co.status != CoSubmitter.Status.PENDING:
+        if co.organisation is None or co.status != CoSubmitter.Status.PENDING:
             raise NotWaiting
         if co.contact_invited_email.casefold() == email.casefold():
             return co
@@ -146,7 +152,7 @@ def invite_contact(*, actor: User, co_submitter: CoSubmitter, email: str) -> CoS
         co.save(update_fields=["contact_invited_email", "contact_invited_at"])
         audit.record(
             actor=actor,
-            action="proposals.contact_invited",
+            action=ProposalAction.CONTACT_INVITED,
             subject=co.proposal,
             summary=f"{email} invited to be the contact of {co.organisation.name}",
             changes={f"contact_invited:{co.organisation}": [before, email]},

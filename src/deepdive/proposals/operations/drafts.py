@@ -14,6 +14,7 @@ from deepdive.core import audit
 from deepdive.series.models import Call
 
 from .. import access
+from ..actions import ProposalAction
 from ..models import Proposal
 from . import emails, fields
 from .co_submitters import invite_co_submitters
@@ -100,7 +101,7 @@ def create_draft(
         fields.write(proposal, data)
         audit.record(
             actor=actor,
-            action="proposals.create",
+            action=ProposalAction.CREATED,
             subject=proposal,
             summary=f"Draft proposal created for {call}",
             changes=fields.changes({}, fields.shown(proposal)),
@@ -214,7 +215,7 @@ def _save_locked(
     proposal.save(update_fields=["status"])
     audit.record(
         actor=actor,
-        action="proposals.save",
+        action=ProposalAction.SAVED,
         subject=proposal,
         summary=f"Draft saved (version {proposal.version})",
         changes=fields.changes(before, fields.shown(proposal)),
@@ -234,7 +235,7 @@ def _submit(
     invited = invite_co_submitters(proposal=proposal, now=now)
     audit.record(
         actor=actor,
-        action="proposals.submit" if first else "proposals.resubmit",
+        action=ProposalAction.SUBMITTED if first else ProposalAction.RESUBMITTED,
         subject=proposal,
         summary=(
             f"Proposal submitted (version {proposal.version})"
@@ -282,7 +283,7 @@ def withdraw(
         refresh_near_duplicates(proposal=locked)
         audit.record(
             actor=actor,
-            action="proposals.withdraw",
+            action=ProposalAction.WITHDRAWN,
             subject=locked,
             summary="Proposal withdrawn",
             changes={"status": [before, locked.status]},

@@ -12,6 +12,7 @@ from django.utils import timezone
 from deepdive.core import audit
 from deepdive.directory.models import Affiliation
 
+from ..actions import ProposalAction
 from ..models import CoSubmitter, Proposal
 from . import emails
 from .co_submitters import invite_co_submitters, verified_contacts
@@ -62,7 +63,7 @@ def send_participation_reminders(*, now: datetime | None = None) -> int:
         if reminded:
             audit.record(
                 actor=None,
-                action="proposals.reminders",
+                action=ProposalAction.REMINDERS,
                 summary=f"Participation reminders sent to {len(reminded)} organisation(s)",
                 changes={"co_submitters": [str(co.pk) for co in reminded]},
             )
@@ -103,7 +104,7 @@ def ask_late_co_submitters(*, now: datetime | None = None) -> int:
         if asked:
             audit.record(
                 actor=None,
-                action="proposals.late_invitations",
+                action=ProposalAction.LATE_INVITATIONS,
                 summary=f"{len(asked)} co-submitting organisation(s) asked once they had a contact",
                 changes={"co_submitters": [str(co.pk) for co in asked]},
             )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from deepdive.core import audit
 from deepdive.core.middleware import arrival_time
+from deepdive.core.permissions import is_secretariat
 from deepdive.series.models import Call
 
 from .. import access, operations, queries
@@ -264,7 +265,7 @@ def view(request, pk: int):
             "can_edit": editor,
             "is_open": proposal.call.is_open_at(timezone.now()),
             "history": audit.history(proposal)[:50]
-            if editor or request.user.is_secretariat
+            if editor or is_secretariat(request.user)
             else None,
             "to_decide": access.co_submissions_to_decide(request.user).filter(proposal=proposal),
             "without_contact": queries.co_submitters_without_contact(proposal) if editor else [],

@@ -6,6 +6,7 @@ keys that ``load_reference_data`` matches existing rows on; never change a shipp
 """
 
 from datetime import date
+from typing import Any
 
 from django.utils.translation import gettext_noop as _
 
@@ -62,7 +63,7 @@ COUNTRIES_SOURCE = {
 
 SUPPLY_CHAINS = "supply_chains"
 
-ACTION_GROUPS = [
+ACTION_GROUPS: list[dict[str, Any]] = [
     {
         "code": SUPPLY_CHAINS,
         "name": _("Supply Chains"),
@@ -117,7 +118,7 @@ ACTION_GROUPS = [
 ]
 
 # The Supply Chains Action Group's Outcomes and Outputs, as worded in the 2024 workplan.
-OUTCOMES = [
+OUTCOMES: list[dict[str, Any]] = [
     {
         "action_group": SUPPLY_CHAINS,
         "number": 1,
@@ -247,7 +248,7 @@ OUTCOMES = [
     },
 ]
 
-CRITERIA = [
+CRITERIA: list[dict[str, Any]] = [
     {
         "code": "labour_standards",
         "name": _("Alignment with international labour standards and approaches"),
@@ -286,13 +287,13 @@ CRITERIA = [
     },
 ]
 
-THEMES = [
+THEMES: list[dict[str, Any]] = [
     {"code": "child_labour", "name": _("Child labour"), **THEMES_SOURCE},
     {"code": "forced_labour", "name": _("Forced labour"), **THEMES_SOURCE},
     {"code": "human_trafficking", "name": _("Human trafficking"), **THEMES_SOURCE},
 ]
 
-SECTORS = [
+SECTORS: list[dict[str, Any]] = [
     {"code": "mining", "name": _("Mining"), "is_key_sector": True, **WORKPLAN_SOURCE},
     {"code": "cocoa", "name": _("Cocoa"), "is_key_sector": True, **WORKPLAN_SOURCE},
     {"code": "coffee", "name": _("Coffee"), "is_key_sector": True, **WORKPLAN_SOURCE},
@@ -308,7 +309,7 @@ SECTORS = [
     {"code": "other", "name": _("Other"), **PLATFORM_SOURCE},
 ]
 
-PARTNER_TYPES = [
+PARTNER_TYPES: list[dict[str, Any]] = [
     {"code": "country", "name": _("Country")},
     {"code": "government_institution", "name": _("Government institution")},
     {
@@ -332,7 +333,7 @@ PARTNER_TYPES = [{**row, **STAKEHOLDER_GROUPS_SOURCE} for row in PARTNER_TYPES]
 # ISO 3166 codes of the 15 formal manifestations of interest listed on 17 July 2019:
 # Albania, Chile, Fiji, Madagascar, Malawi, Mauritania, Mexico, Morocco, Nepal, Nigeria, Peru,
 # Sri Lanka, Tunisia, Uganda, Viet Nam.
-PATHFINDER_COUNTRIES = [
+PATHFINDER_COUNTRIES: list[dict[str, Any]] = [
     {"country": code, **PATHFINDERS_SOURCE}
     for code in "AL CL FJ MG MW MR MX MA NP NG PE LK TN UG VN".split()
 ]

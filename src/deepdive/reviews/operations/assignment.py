@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -36,12 +38,15 @@ from django.utils.translation import ngettext
 from deepdive.accounts.models import User
 from deepdive.accounts.operations import language_of
 from deepdive.core import audit
+from deepdive.core.permissions import require_secretariat
+from deepdive.core.refusals import Refused
 from deepdive.optimize.assign import solve
 from deepdive.outbox.operations import queue_templated_email
 from deepdive.proposals.models import Proposal
 from deepdive.series.models import Call
 
 from .. import access
+from ..actions import ReviewsAction
 from ..assignment_input import (
     TIME_LIMIT_SECONDS,
     WEIGHTS,
@@ -56,14 +61,27 @@ log = logging.getLogger(__name__)
 
 REMIND_BEFORE = timedelta(days=3)
 INFEASIBLE = "infeasible"
+Pair = tuple[int, int]  # (reviewer pk, proposal pk)
 
 
-class AssignmentError(Exception):
-    """A change the rules refuse; ``messages`` are for the person."""
+class Messages(list[str]):
+    """A refusal's messages: a list, as ``AssignmentError.messages`` has always been, that can
+    also be called like ``Refused.messages()``."""
+
+    def __call__(self) -> list[str]:
+        return list(self)
+
+
+class AssignmentError(Refused):
+    """A change the rules refuse; ``messages`` are for the person, each shown above the form
+    (the first one general when there are several)."""
 
     def __init__(self, *messages: str):
-        self.messages = [str(m) for m in messages]
-        super().__init__(" ".join(self.messages))
+        super().__init__(errors={None: [str(m) for m in messages]})
+
+    @property
+    def messages(self) -> Messages:
+        return Messages(Refused.messages(self))
 
 
 # --- Propose --------------------------------------------------------------------------------
@@ -75,10 +93,12 @@ def propose_assignment(*, actor: User, call: Call, objective: str) -> Assignment
     already submitted or started stay with their reviewer (fixed in the optimiser's input).
 
     An infeasible answer is stored too, with its reasons; it cannot be edited or saved.
-    Raises AssignmentError when the objective is unknown or there is nothing to assign.
+    Raises PermissionDenied for anyone but the secretariat; AssignmentError when the objective
+    is unknown or there is nothing to assign.
     Side effects: one AssignmentRun; audit entry "reviews.assignment.propose". The solver runs
     before the transaction (it only reads), so the database is not held during the search.
     """
+    require_secretariat(actor)
     if objective not in ReviewRound.Objective.values:
         raise AssignmentError(_("Choose the objective: best total or fairest."))
     problem, maps = build_problem(
@@ -131,7 +151,7 @@ def propose_assignment(*, actor: User, call: Call, objective: str) -> Assignment
         )
         audit.record(
             actor=actor,
-            action="reviews.assignment.propose",
+            action=ReviewsAction.ASSIGNMENT_PROPOSED,
             subject=run,
             summary=(
                 f"Assignment proposed for {call} ({objective}): {result.status}, "
@@ -168,7 +188,7 @@ def _loads(current: dict[str, list[int]]) -> dict[int, int]:
     return loads
 
 
-def _names(ids, reviewers: dict[int, Reviewer]) -> list[str]:
+def _names(ids: Iterable[int], reviewers: dict[int, Reviewer]) -> list[str]:
     return [str(reviewers[i]) if i in reviewers else f"#{i}" for i in ids]
 
 
@@ -177,21 +197,19 @@ def change_reviewers(
 ) -> list[str]:
     """Give one proposal of a proposed run these reviewers, by hand.
 
-    Refused (AssignmentError, one message per problem): a saved, discarded or infeasible run;
-    a proposal not in the run; a reviewer not active in the call's pool, chosen twice, or in
-    conflict with the proposal; a number of reviewers other than the round's
-    ``reviewers_per_proposal``; leaving out a reviewer whose review of the proposal is
-    submitted or started (it is kept). A reviewer in conflict who has such a review may stay.
+    Refused: anyone but the secretariat (PermissionDenied); and (AssignmentError, one message
+    per problem) a saved, discarded or infeasible run; a proposal not in the run; a reviewer
+    not active in the call's pool, chosen twice, or in conflict with the proposal; a number of
+    reviewers other than the round's ``reviewers_per_proposal``; leaving out a reviewer whose
+    review of the proposal is submitted or started (it is kept). A reviewer in conflict who has
+    such a review may stay.
     Returns warnings, not refusals: each chosen reviewer whose load in the run is now over
     their maximum.
     Side effects: the run's ``current``; audit entry "reviews.assignment.change".
     """
+    require_secretariat(actor)
     with transaction.atomic():
-        locked = (
-            AssignmentRun.objects.select_for_update(of=("self",))
-            .select_related("call")
-            .get(pk=run.pk)
-        )
+        locked = _lock_run(run)
         _editable(locked)
         key = str(proposal_id)
         if key not in locked.current:
@@ -251,7 +269,7 @@ def change_reviewers(
         everyone = {**pool, **Reviewer.objects.select_related("user").in_bulk(before)}
         audit.record(
             actor=actor,
-            action="reviews.assignment.change",
+            action=ReviewsAction.ASSIGNMENT_CHANGED,
             subject=locked,
             summary=f"Reviewers of “{proposal}” changed by hand",
             changes={
@@ -296,10 +314,11 @@ def _kept_message(review: Review) -> str:
 def save_run(*, actor: User, run: AssignmentRun) -> AssignmentRun:
     """Make a proposed run the call's assignment and tell each reviewer.
 
-    Refused (AssignmentError): a run already saved or discarded, an infeasible one, one whose
-    ``current`` holds a pair now in conflict (unless its review is submitted or started: it is
-    kept) or a reviewer no longer active, or one that leaves out a submitted review or a draft
-    with something in it of an active reviewer (started after the run was proposed). Proposals
+    Refused: anyone but the secretariat (PermissionDenied); and (AssignmentError) a run already
+    saved or discarded, an infeasible one, one whose ``current`` holds a pair now in conflict
+    (unless its review is submitted or started: it is kept) or a reviewer no longer active, or
+    one that leaves out a submitted review or a draft with something in it of an active
+    reviewer (started after the run was proposed). Proposals
     withdrawn since the run are left out.
     Side effects: Assignment rows of the call: each pair of the run ACTIVE with its affinity and
     this run; an earlier assignment not in the run is deleted when it has no review or an empty
@@ -309,148 +328,251 @@ def save_run(*, actor: User, run: AssignmentRun) -> AssignmentRun:
     assignments (their proposals, the link to their reviews, the deadline); the reminder task
     enqueued for three days before the window closes, when the task backend can defer.
     """
+    require_secretariat(actor)
     with transaction.atomic():
-        locked = (
-            AssignmentRun.objects.select_for_update(of=("self",))
-            .select_related("call")
-            .get(pk=run.pk)
-        )
+        locked = _lock_run(run)
         _editable(locked)
-        call = locked.call
-        round_ = review_round(call)
-        conflicts = access.conflict_pairs(call)
-        submitted = set(
-            Proposal.objects.filter(
-                pk__in=[int(p) for p in locked.current], status=Proposal.Status.SUBMITTED
-            ).values_list("pk", flat=True)
-        )
-        pairs = [
-            (int(r), int(p))
-            for p, reviewers in locked.current.items()
-            if int(p) in submitted
-            for r in reviewers
-        ]
-        reviewers = Reviewer.objects.select_related("user").in_bulk({r for r, _p in pairs})
-        proposals = Proposal.objects.in_bulk(submitted)
-        kept = kept_reviews(call)
-        chosen_pairs = set(pairs)
-        problems = []
-        for (reviewer_id, proposal_id), review in sorted(kept.items()):
-            if (
-                reviewer_id,
-                proposal_id,
-            ) not in chosen_pairs and review.reviewer.status == Reviewer.Status.ACTIVE:
-                problems.append(_kept_message(review))
-        for reviewer_id, proposal_id in pairs:
-            reviewer = reviewers.get(reviewer_id)
-            if reviewer is None or reviewer.status != Reviewer.Status.ACTIVE:
-                problems.append(
-                    _("%(reviewer)s is no longer an active reviewer (“%(proposal)s”).")
-                    % {
-                        "reviewer": reviewer or f"#{reviewer_id}",
-                        "proposal": proposals[proposal_id],
-                    }
-                )
-            elif (reviewer_id, proposal_id) in conflicts and (reviewer_id, proposal_id) not in kept:
-                problems.append(
-                    _("%(reviewer)s is in conflict with “%(proposal)s”.")
-                    % {"reviewer": reviewer, "proposal": proposals[proposal_id]}
-                )
-        if problems:
-            raise AssignmentError(
-                _("This assignment cannot be saved; change these reviewers first."), *problems
-            )
+        round_ = review_round(locked.call)
+        plan = _pairs_to_save(locked)
+        kept = kept_reviews(locked.call)
+        _refuse_what_cannot_be_saved(plan, kept, access.conflict_pairs(locked.call))
 
-        affinity = locked.result.get("affinity", {})
-        wanted = set(pairs)
-        existing = {
-            (a.reviewer_id, a.proposal_id): a
-            for a in Assignment.objects.select_for_update(of=("self",)).filter(proposal__call=call)
-        }
-        created, reactivated = 0, 0
-        for reviewer_id, proposal_id in pairs:
-            value = float(affinity.get(str(proposal_id), {}).get(str(reviewer_id), 0.0))
-            row = existing.get((reviewer_id, proposal_id))
-            if row is None:
-                Assignment.objects.create(
-                    reviewer_id=reviewer_id,
-                    proposal_id=proposal_id,
-                    status=Assignment.Status.ACTIVE,
-                    affinity=value,
-                    run=locked,
-                )
-                created += 1
-            else:
-                if row.status != Assignment.Status.ACTIVE:
-                    reactivated += 1
-                row.status, row.affinity, row.run = Assignment.Status.ACTIVE, value, locked
-                row.save(update_fields=["status", "affinity", "run"])
-        reviews = {
-            (review.reviewer_id, review.proposal_id): review
-            for review in Review.objects.filter(proposal__call=call)
-        }
-        removed, flagged, empty_drafts = [], [], []
-        for pair, row in existing.items():
-            if pair in wanted:
-                continue
-            review = reviews.get(pair)
-            if review is None or not review.has_content:
-                if review is not None:  # an untouched empty draft moves with its assignment
-                    review.delete()
-                    empty_drafts.append(pair)
-                row.delete()
-                removed.append(pair)
-            elif row.status == Assignment.Status.ACTIVE:
-                row.status = Assignment.Status.NEEDS_REASSIGNMENT
-                row.save(update_fields=["status"])
-                flagged.append(pair)
-
+        existing = _lock_assignments(locked.call)
+        activated = _activate_pairs(locked, plan.pairs, existing)
+        released = _release_the_others(locked.call, existing, wanted=set(plan.pairs))
         now = timezone.now()
-        locked.status = AssignmentRun.Status.SAVED
-        locked.saved_at = now
-        locked.save(update_fields=["status", "saved_at"])
-        discarded = list(
-            AssignmentRun.objects.filter(call=call, status=AssignmentRun.Status.PROPOSED)
-            .exclude(pk=locked.pk)
-            .values_list("pk", flat=True)
-        )
-        AssignmentRun.objects.filter(pk__in=discarded).update(status=AssignmentRun.Status.DISCARDED)
-        audit.record(
+        discarded = _mark_saved(locked, now=now)
+        _record_saved(
             actor=actor,
-            action="reviews.assignment.save",
-            subject=locked,
-            summary=(
-                f"Assignment saved for {call}: {len(pairs)} assignments, {created} new, "
-                f"{len(removed)} removed, {len(flagged)} to be reassigned"
-            ),
-            changes={
-                "status": [AssignmentRun.Status.PROPOSED, AssignmentRun.Status.SAVED],
-                "created": [str(created)],
-                "reactivated": [str(reactivated)],
-                "removed": [f"r{r}/p{p}" for r, p in sorted(removed)],
-                "to_be_reassigned": [f"r{r}/p{p}" for r, p in sorted(flagged)],
-                "empty_drafts_deleted": [f"r{r}/p{p}" for r, p in sorted(empty_drafts)],
-                "kept_reviews": [f"r{r}/p{p}" for r, p in sorted(set(kept) & wanted)],
-                "discarded_runs": [str(pk) for pk in discarded],
-            },
+            run=locked,
+            plan=plan,
+            kept=set(kept),
+            activated=activated,
+            released=released,
+            discarded=discarded,
         )
 
-        by_reviewer: dict[int, list[Proposal]] = defaultdict(list)
-        for reviewer_id, proposal_id in pairs:
-            by_reviewer[reviewer_id].append(proposals[proposal_id])
-        for reviewer_id, items in by_reviewer.items():
-            _email_reviewer(
-                reviewer=reviewers[reviewer_id],
-                prefix="reviews/email/assignment",
-                kind="reviews.assignment",
-                round_=round_,
-                proposals=sorted(items, key=lambda p: (p.title.casefold(), p.pk)),
-            )
-        if round_.closes_at is not None and round_.closes_at - REMIND_BEFORE > now:
-            at = round_.closes_at - REMIND_BEFORE
-            transaction.on_commit(lambda: enqueue_reminders(at=at))
+        _tell_reviewers(plan, round_)
+        _schedule_reminders(round_, now=now)
     run.status, run.saved_at = locked.status, locked.saved_at
     return locked
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a run asks for, on the proposals still submitted: its pairs in the run's order,
+    with their reviewers and proposals by primary key."""
+
+    pairs: list[Pair]
+    reviewers: dict[int, Reviewer]
+    proposals: dict[int, Proposal]
+
+
+@dataclass(frozen=True)
+class _Activated:
+    created: int
+    reactivated: int
+
+
+@dataclass(frozen=True)
+class _Released:
+    """The earlier assignments the run leaves out."""
+
+    removed: list[Pair]  # deleted: no review, or an empty draft
+    flagged: list[Pair]  # kept, now NEEDS_REASSIGNMENT
+    empty_drafts: list[Pair]  # the empty drafts deleted with their assignment
+
+
+def _lock_run(run: AssignmentRun) -> AssignmentRun:
+    """The run, read again and locked (its call read with it)."""
+    return (
+        AssignmentRun.objects.select_for_update(of=("self",)).select_related("call").get(pk=run.pk)
+    )
+
+
+def _pairs_to_save(run: AssignmentRun) -> _Plan:
+    """The run's pairs on the proposals still submitted (withdrawn ones are left out)."""
+    submitted = set(
+        Proposal.objects.filter(
+            pk__in=[int(p) for p in run.current], status=Proposal.Status.SUBMITTED
+        ).values_list("pk", flat=True)
+    )
+    pairs = [
+        (int(r), int(p))
+        for p, reviewers in run.current.items()
+        if int(p) in submitted
+        for r in reviewers
+    ]
+    return _Plan(
+        pairs=pairs,
+        reviewers=Reviewer.objects.select_related("user").in_bulk({r for r, _p in pairs}),
+        proposals=Proposal.objects.in_bulk(submitted),
+    )
+
+
+def _refuse_what_cannot_be_saved(
+    plan: _Plan, kept: dict[Pair, Review], conflicts: set[Pair]
+) -> None:
+    """Refuse a run that leaves out a kept review of an active reviewer, or holds a reviewer
+    no longer active or a pair now in conflict (unless its review is kept)."""
+    chosen = set(plan.pairs)
+    problems = []
+    for pair, review in sorted(kept.items()):
+        if pair not in chosen and review.reviewer.status == Reviewer.Status.ACTIVE:
+            problems.append(_kept_message(review))
+    for reviewer_id, proposal_id in plan.pairs:
+        reviewer = plan.reviewers.get(reviewer_id)
+        proposal = plan.proposals[proposal_id]
+        if reviewer is None or reviewer.status != Reviewer.Status.ACTIVE:
+            problems.append(
+                _("%(reviewer)s is no longer an active reviewer (“%(proposal)s”).")
+                % {"reviewer": reviewer or f"#{reviewer_id}", "proposal": proposal}
+            )
+        elif (reviewer_id, proposal_id) in conflicts and (reviewer_id, proposal_id) not in kept:
+            problems.append(
+                _("%(reviewer)s is in conflict with “%(proposal)s”.")
+                % {"reviewer": reviewer, "proposal": proposal}
+            )
+    if problems:
+        raise AssignmentError(
+            _("This assignment cannot be saved; change these reviewers first."), *problems
+        )
+
+
+def _lock_assignments(call: Call) -> dict[Pair, Assignment]:
+    """The call's assignments so far, locked."""
+    return {
+        (a.reviewer_id, a.proposal_id): a
+        for a in Assignment.objects.select_for_update(of=("self",)).filter(proposal__call=call)
+    }
+
+
+def _activate_pairs(
+    run: AssignmentRun, pairs: list[Pair], existing: dict[Pair, Assignment]
+) -> _Activated:
+    """Each pair of the run an ACTIVE assignment, with its affinity and this run."""
+    affinity = run.result.get("affinity", {})
+    created, reactivated = 0, 0
+    for reviewer_id, proposal_id in pairs:
+        value = float(affinity.get(str(proposal_id), {}).get(str(reviewer_id), 0.0))
+        row = existing.get((reviewer_id, proposal_id))
+        if row is None:
+            Assignment.objects.create(
+                reviewer_id=reviewer_id,
+                proposal_id=proposal_id,
+                status=Assignment.Status.ACTIVE,
+                affinity=value,
+                run=run,
+            )
+            created += 1
+        else:
+            if row.status != Assignment.Status.ACTIVE:
+                reactivated += 1
+            row.status, row.affinity, row.run = Assignment.Status.ACTIVE, value, run
+            row.save(update_fields=["status", "affinity", "run"])
+    return _Activated(created=created, reactivated=reactivated)
+
+
+def _release_the_others(
+    call: Call, existing: dict[Pair, Assignment], *, wanted: set[Pair]
+) -> _Released:
+    """The earlier assignments not in the run: deleted when they have no review or an empty
+    draft (deleted with them), else kept, an ACTIVE one as NEEDS_REASSIGNMENT."""
+    reviews = {
+        (review.reviewer_id, review.proposal_id): review
+        for review in Review.objects.filter(proposal__call=call)
+    }
+    released = _Released(removed=[], flagged=[], empty_drafts=[])
+    for pair, row in existing.items():
+        if pair in wanted:
+            continue
+        review = reviews.get(pair)
+        if review is None or not review.has_content:
+            if review is not None:  # an untouched empty draft moves with its assignment
+                review.delete()
+                released.empty_drafts.append(pair)
+            row.delete()
+            released.removed.append(pair)
+        elif row.status == Assignment.Status.ACTIVE:
+            row.status = Assignment.Status.NEEDS_REASSIGNMENT
+            row.save(update_fields=["status"])
+            released.flagged.append(pair)
+    return released
+
+
+def _mark_saved(run: AssignmentRun, *, now: datetime) -> list[int]:
+    """The run saved at ``now``; the call's other proposed runs discarded (their pks returned)."""
+    run.status = AssignmentRun.Status.SAVED
+    run.saved_at = now
+    run.save(update_fields=["status", "saved_at"])
+    discarded = list(
+        AssignmentRun.objects.filter(call=run.call, status=AssignmentRun.Status.PROPOSED)
+        .exclude(pk=run.pk)
+        .values_list("pk", flat=True)
+    )
+    AssignmentRun.objects.filter(pk__in=discarded).update(status=AssignmentRun.Status.DISCARDED)
+    return discarded
+
+
+def _record_saved(
+    *,
+    actor: User,
+    run: AssignmentRun,
+    plan: _Plan,
+    kept: set[Pair],
+    activated: _Activated,
+    released: _Released,
+    discarded: list[int],
+) -> None:
+    """The audit entry "reviews.assignment.save": counts, and the pairs as "r<pk>/p<pk>"."""
+
+    def listed(pairs: Iterable[Pair]) -> list[str]:
+        return [f"r{r}/p{p}" for r, p in sorted(pairs)]
+
+    audit.record(
+        actor=actor,
+        action=ReviewsAction.ASSIGNMENT_SAVED,
+        subject=run,
+        summary=(
+            f"Assignment saved for {run.call}: {len(plan.pairs)} assignments, "
+            f"{activated.created} new, {len(released.removed)} removed, "
+            f"{len(released.flagged)} to be reassigned"
+        ),
+        changes={
+            "status": [AssignmentRun.Status.PROPOSED, AssignmentRun.Status.SAVED],
+            "created": [str(activated.created)],
+            "reactivated": [str(activated.reactivated)],
+            "removed": listed(released.removed),
+            "to_be_reassigned": listed(released.flagged),
+            "empty_drafts_deleted": listed(released.empty_drafts),
+            "kept_reviews": listed(kept & set(plan.pairs)),
+            "discarded_runs": [str(pk) for pk in discarded],
+        },
+    )
+
+
+def _tell_reviewers(plan: _Plan, round_: ReviewRound) -> None:
+    """One e-mail per reviewer: their proposals by title, the link, the deadline."""
+    by_reviewer: dict[int, list[Proposal]] = defaultdict(list)
+    for reviewer_id, proposal_id in plan.pairs:
+        by_reviewer[reviewer_id].append(plan.proposals[proposal_id])
+    for reviewer_id, items in by_reviewer.items():
+        _email_reviewer(
+            reviewer=plan.reviewers[reviewer_id],
+            prefix="reviews/email/assignment",
+            kind="reviews.assignment",
+            round_=round_,
+            proposals=sorted(items, key=lambda p: (p.title.casefold(), p.pk)),
+        )
+
+
+def _schedule_reminders(round_: ReviewRound, *, now: datetime) -> None:
+    """The reminder task, three days before the window closes, once the transaction commits
+    (nothing when that moment is already past)."""
+    if round_.closes_at is None or round_.closes_at - REMIND_BEFORE <= now:
+        return
+    at = round_.closes_at - REMIND_BEFORE
+    transaction.on_commit(lambda: enqueue_reminders(at=at))
 
 
 # --- Reminders ------------------------------------------------------------------------------
@@ -510,7 +632,7 @@ def send_review_reminders(*, now: datetime | None = None) -> int:
         if reminded:
             audit.record(
                 actor=None,
-                action="reviews.reminders",
+                action=ReviewsAction.REMINDERS_SENT,
                 summary=(
                     f"Review reminders sent to {len(by_reviewer)} reviewer(s) "
                     f"for {len(reminded)} assignment(s)"
@@ -541,7 +663,7 @@ def _mine_url() -> str:
 
 def _recipient(reviewer: Reviewer) -> tuple[str, str]:
     """The address and language to write to a reviewer in."""
-    if reviewer.user_id:
+    if reviewer.user is not None:
         return reviewer.user.email, language_of(reviewer.user)
     languages = dict(settings.LANGUAGES)
     spoken = [code for code in reviewer.languages or [] if code in languages]
@@ -562,7 +684,7 @@ def _email_reviewer(
         template_prefix=prefix,
         context={
             "reviewer": reviewer,
-            "name": reviewer.user.get_full_name() if reviewer.user_id else "",
+            "name": reviewer.user.get_full_name() if reviewer.user is not None else "",
             "call": round_.call,
             "round": round_,
             "proposals": proposals,

@@ -4,8 +4,8 @@ and declared conflicts.
 Each function takes keyword arguments only, runs in one transaction, re-checks the actor's
 right on the server and records an audit entry with what changed (subject: the reviewer, the
 round, or the proposal for conflicts so they show in the proposal's history). Refusals raise a
-``PoolError`` whose ``message`` is for the person and whose ``field`` names the form field it
-belongs beside (empty: the whole form).
+``PoolError`` (a ``core.refusals.Refused``) whose message is for the person and whose ``field``
+names the form field it belongs beside (empty: the whole form).
 """
 
 from __future__ import annotations
@@ -23,13 +23,15 @@ from django.utils.translation import gettext_lazy as _
 
 from deepdive.accounts.models import User
 from deepdive.accounts.operations import language_of
-from deepdive.core import audit
+from deepdive.core import audit, changes, permissions
+from deepdive.core.refusals import Refused
 from deepdive.outbox.operations import queue_templated_email
 from deepdive.proposals.models import Proposal
 from deepdive.reference.models import Sector, Theme
 from deepdive.reference.regions import IloRegion
 from deepdive.series.models import Call
 
+from ..actions import ReviewsAction
 from ..models import Assignment, DeclaredConflict, Review, Reviewer, ReviewRound
 from ..queries_pool import verified_addresses
 
@@ -50,21 +52,22 @@ ROUND_FIELDS = [
 # --- Refusals -------------------------------------------------------------------------------
 
 
-class PoolError(Exception):
-    """A write the rules refuse; ``message`` is for the person, ``field`` the form field."""
+class PoolError(Refused):
+    """A write the rules refuse: the message (by default the class's) is for the person and
+    ``field`` names the form field it belongs beside (empty: the whole form); ``show_on`` puts
+    it there."""
 
     message: Any = ""
     field: str = ""
 
     def __init__(self, message: Any = None, *, field: str | None = None):
-        if message is not None:
-            self.message = message
+        text = str(type(self).message if message is None else message)
         if field is not None:
             self.field = field
-        super().__init__(str(self.message))
-
-    def __str__(self) -> str:
-        return str(self.message)
+        if self.field:
+            super().__init__(errors={self.field: [text]})
+        else:
+            super().__init__(text)
 
 
 class NotAllowed(PoolError):
@@ -115,7 +118,7 @@ def ensure_round(*, call: Call) -> ReviewRound:
         if created:
             audit.record(
                 actor=None,
-                action="reviews.round_created",
+                action=ReviewsAction.ROUND_CREATED,
                 subject=review_round,
                 summary=f"Review round of {call} created with the defaults",
                 changes={
@@ -155,7 +158,7 @@ def update_round(
             _("Give both the opening and the closing of the review, or neither."),
             field="closes_local",
         )
-    if opens_at is not None and closes_at <= opens_at:
+    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
         raise InvalidValue(_("The review must close after it opens."), field="closes_local")
     try:
         zoneinfo.ZoneInfo(timezone)
@@ -164,27 +167,22 @@ def update_round(
     if objective not in ReviewRound.Objective.values:
         raise InvalidValue(_("Unknown objective."), field="objective")
     with transaction.atomic():
-        locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
-        before = {name: getattr(locked, name) for name in ROUND_FIELDS}
-        locked.reviewers_per_proposal = reviewers_per_proposal
-        locked.default_max_load = default_max_load
-        locked.opens_at, locked.closes_at = opens_at, closes_at
-        locked.timezone = timezone
-        locked.objective = objective
-        locked.others_visible_after_submit = others_visible_after_submit
-        changes = audit.diff(locked, ROUND_FIELDS, before)
-        if changes:
-            locked.save(update_fields=ROUND_FIELDS)
-            audit.record(
-                actor=actor,
-                action="reviews.round_updated",
-                subject=locked,
-                summary=f"Review settings of {locked.call} changed",
-                changes=changes,
-            )
-    for name in ROUND_FIELDS:
-        setattr(review_round, name, getattr(locked, name))
-    return changes
+        locked = changes.locked(ReviewRound, pk=review_round.pk)
+        changed = changes.update(
+            locked,
+            actor=actor,
+            action=ReviewsAction.ROUND_UPDATED,
+            summary=f"Review settings of {locked.call} changed",
+            reviewers_per_proposal=reviewers_per_proposal,
+            default_max_load=default_max_load,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            timezone=timezone,
+            objective=objective,
+            others_visible_after_submit=others_visible_after_submit,
+        )
+    _copy(review_round, locked, ROUND_FIELDS)
+    return changed
 
 
 # --- Adding reviewers -----------------------------------------------------------------------
@@ -276,7 +274,7 @@ def add_reviewer(
             taken = Reviewer.objects.filter(call=call, user=account, status__in=IN_POOL)
             if taken.exists():
                 raise AlreadyInPool(email)
-        staff = account is not None and account.is_secretariat
+        staff = account is not None and permissions.is_secretariat(account)
         now = timezone.now()
         reviewer = existing or Reviewer(call=call, email=email)
         before = reviewer.status if existing else ""
@@ -295,7 +293,7 @@ def add_reviewer(
             raise AlreadyInPool(email) from exc
         audit.record(
             actor=actor,
-            action="reviews.reviewer_added",
+            action=ReviewsAction.REVIEWER_ADDED,
             subject=reviewer,
             summary=f"{email} added to the reviewer pool of {call}"
             + (" (secretariat, active)" if staff else " (invited)"),
@@ -361,7 +359,7 @@ def accept_invitation(*, actor: User, reviewer: Reviewer) -> Reviewer:
         locked.save(update_fields=["user", "status", "accepted_at"])
         audit.record(
             actor=actor,
-            action="reviews.invitation_accepted",
+            action=ReviewsAction.INVITATION_ACCEPTED,
             subject=locked,
             summary=f"{locked.email} joined the reviewer pool of {locked.call}",
             changes={"status": [before, locked.status], "user": ["", str(actor)]},
@@ -382,15 +380,12 @@ def decline_invitation(*, actor: User, reviewer: Reviewer) -> Reviewer:
             return locked
         if locked.status != Reviewer.Status.INVITED:
             raise NotWaiting
-        before = locked.status
-        locked.status = Reviewer.Status.DECLINED
-        locked.save(update_fields=["status"])
-        audit.record(
+        changes.update(
+            locked,
             actor=actor,
-            action="reviews.invitation_declined",
-            subject=locked,
+            action=ReviewsAction.INVITATION_DECLINED,
             summary=f"{locked.email} declined to review for {locked.call}",
-            changes={"status": [before, locked.status]},
+            status=Reviewer.Status.DECLINED,
         )
     _copy(reviewer, locked, ["status"])
     return locked
@@ -415,7 +410,7 @@ def update_expertise(
     Side effects: the reviewer's themes, sectors, regions, languages; audit entry
     "reviews.expertise_updated" when anything changed.
     """
-    if not (_is_secretariat(actor) or (reviewer.user_id and actor.pk == reviewer.user_id)):
+    if not _is_self_or_secretariat(actor, reviewer):
         raise NotAllowed
     region_codes = [code for code in IloRegion.values if code in set(regions)]
     if len(region_codes) != len(set(regions)):
@@ -425,7 +420,7 @@ def update_expertise(
         raise InvalidValue(_("Unknown language."), field="languages")
     with transaction.atomic():
         locked = Reviewer.objects.select_for_update().get(pk=reviewer.pk)
-        if locked.status == Reviewer.Status.REMOVED and not _is_secretariat(actor):
+        if locked.status == Reviewer.Status.REMOVED and not permissions.is_secretariat(actor):
             raise NotAllowed
         before = {
             "themes": sorted(locked.themes.values_list("code", flat=True)),
@@ -439,25 +434,25 @@ def update_expertise(
             "regions": sorted(region_codes),
             "languages": sorted(language_codes),
         }
-        changes = {
+        changed = {
             name: [", ".join(before[name]), ", ".join(after[name])]
             for name in before
             if before[name] != after[name]
         }
-        if changes:
+        if changed:
             locked.themes.set(themes)
             locked.sectors.set(sectors)
             locked.regions, locked.languages = region_codes, language_codes
             locked.save(update_fields=["regions", "languages"])
             audit.record(
                 actor=actor,
-                action="reviews.expertise_updated",
+                action=ReviewsAction.EXPERTISE_UPDATED,
                 subject=locked,
                 summary=f"Expertise of {locked} changed",
-                changes=changes,
+                changes=changed,
             )
     _copy(reviewer, locked, ["regions", "languages"])
-    return changes
+    return changed
 
 
 def update_loads(
@@ -471,22 +466,18 @@ def update_loads(
     """
     _require_secretariat(actor)
     with transaction.atomic():
-        locked = Reviewer.objects.select_for_update().get(pk=reviewer.pk)
+        locked = changes.locked(Reviewer, pk=reviewer.pk)
         _check_loads(min_load, max_load, ReviewRound.objects.filter(call=locked.call_id).first())
-        before = {"min_load": locked.min_load, "max_load": locked.max_load}
-        locked.min_load, locked.max_load = min_load, max_load
-        changes = audit.diff(locked, ["min_load", "max_load"], before)
-        if changes:
-            locked.save(update_fields=["min_load", "max_load"])
-            audit.record(
-                actor=actor,
-                action="reviews.loads_updated",
-                subject=locked,
-                summary=f"Loads of {locked} changed",
-                changes=changes,
-            )
+        changed = changes.update(
+            locked,
+            actor=actor,
+            action=ReviewsAction.LOADS_UPDATED,
+            summary=f"Loads of {locked} changed",
+            min_load=min_load,
+            max_load=max_load,
+        )
     _copy(reviewer, locked, ["min_load", "max_load"])
-    return changes
+    return changed
 
 
 # --- Removal --------------------------------------------------------------------------------
@@ -525,7 +516,7 @@ def remove_reviewer(*, actor: User, reviewer: Reviewer) -> Removal:
         locked.save(update_fields=["status", "removed_at"])
         audit.record(
             actor=actor,
-            action="reviews.reviewer_removed",
+            action=ReviewsAction.REVIEWER_REMOVED,
             subject=locked,
             summary=f"{locked} removed from the reviewer pool of {locked.call}; "
             f"{len(flagged)} assignment(s) to reassign",
@@ -551,7 +542,7 @@ def declare_conflict(
     Side effects: a DeclaredConflict row; the reviewer's active assignment of the proposal, if
     any, becomes "to be reassigned"; audit entry "reviews.conflict_declared" on the proposal.
     """
-    if not (_is_secretariat(actor) or (reviewer.user_id and actor.pk == reviewer.user_id)):
+    if not _is_self_or_secretariat(actor, reviewer):
         raise NotAllowed
     if reviewer.call_id != proposal.call_id:
         raise NotAllowed
@@ -574,7 +565,7 @@ def declare_conflict(
         by_self = reviewer.user_id == actor.pk
         audit.record(
             actor=actor,
-            action="reviews.conflict_declared",
+            action=ReviewsAction.CONFLICT_DECLARED,
             subject=proposal,
             summary=f"Conflict of interest declared for reviewer {reviewer}"
             + (" by themself" if by_self else " by the secretariat"),
@@ -613,7 +604,7 @@ def lift_conflict(*, actor: User, conflict: DeclaredConflict, reason: str) -> De
         locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
         audit.record(
             actor=actor,
-            action="reviews.conflict_lifted",
+            action=ReviewsAction.CONFLICT_LIFTED,
             subject=locked.proposal,
             summary=f"Declared conflict of reviewer {locked.reviewer} lifted",
             changes={
@@ -628,16 +619,20 @@ def lift_conflict(*, actor: User, conflict: DeclaredConflict, reason: str) -> De
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _is_secretariat(actor) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_secretariat)
-
-
-def _require_secretariat(actor) -> None:
-    if not _is_secretariat(actor):
+def _require_secretariat(actor: User) -> None:
+    """The named check, refused as this module's NotAllowed (shown beside the form)."""
+    if not permissions.is_secretariat(actor):
         raise NotAllowed
 
 
-def _copy(target, source, fields: list[str]) -> None:
+def _is_self_or_secretariat(actor: User, reviewer: Reviewer) -> bool:
+    """The reviewer themself (their account) or the secretariat."""
+    return permissions.is_secretariat(actor) or bool(
+        permissions.is_signed_in(actor) and reviewer.user_id and actor.pk == reviewer.user_id
+    )
+
+
+def _copy(target: Any, source: Any, fields: list[str]) -> None:
     for name in fields:
         setattr(target, name, getattr(source, name))
 

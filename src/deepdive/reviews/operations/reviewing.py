@@ -18,10 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from deepdive.accounts.models import User
 from deepdive.core import audit
+from deepdive.core.refusals import Refused
+from deepdive.core.timezones import moment_text
 from deepdive.proposals.models import Proposal
 from deepdive.reference.models import Criterion
 
 from .. import access
+from ..actions import ReviewsAction
 from ..models import Review, Reviewer, ReviewRound
 
 SCORE_RANGE = range(1, 6)
@@ -43,13 +46,15 @@ class ReviewData:
 # --- Refusals -------------------------------------------------------------------------------
 
 
-class ReviewError(Exception):
-    """A write the rules refuse; ``message`` is for the person."""
+class ReviewError(Refused):
+    """A write the rules refuse; ``message`` (by default the class's) is for the person."""
 
     message: Any = ""
 
-    def __str__(self) -> str:
-        return str(self.message)
+    def __init__(
+        self, message: Any = None, *, errors: dict[str | None, list[str]] | None = None
+    ) -> None:
+        super().__init__(type(self).message if message is None else message, errors=errors)
 
 
 class NotAllowed(ReviewError):
@@ -60,25 +65,26 @@ class NotAllowed(ReviewError):
 
 class WindowClosed(ReviewError):
     def __init__(self, round_: ReviewRound | None):
-        from deepdive.core.templatetags.deepdive import when
-
         self.round = round_
         now = timezone.now()
         if round_ is None or round_.opens_at is None or round_.closes_at is None:
-            self.message = _(
-                "The review window is not set yet. Your review was not saved; copy what you "
-                "typed if you want to keep it."
+            message = str(
+                _(
+                    "The review window is not set yet. Your review was not saved; copy what you "
+                    "typed if you want to keep it."
+                )
             )
         elif now < round_.opens_at:
-            self.message = _(
+            message = _(
                 "Reviewing opens on %(when)s. Your review was not saved; copy what you typed if "
                 "you want to keep it."
-            ) % {"when": when(round_.opens_at, round_.timezone)}
+            ) % {"when": moment_text(round_.opens_at, round_.timezone)}
         else:
-            self.message = _(
+            message = _(
                 "Reviewing closed on %(when)s. Your review was not saved; what you saved before "
                 "is kept."
-            ) % {"when": when(round_.closes_at, round_.timezone)}
+            ) % {"when": moment_text(round_.closes_at, round_.timezone)}
+        super().__init__(message)
 
 
 class ProposalWithdrawn(ReviewError):
@@ -93,10 +99,14 @@ class StaleVersion(ReviewError):
 
     def __init__(self, review: Review):
         self.review = review
-        self.message = _(
-            "This review was saved elsewhere at %(time)s (another tab or device); your changes "
-            "were not saved. They are still in the form below: check them and save again."
-        ) % {"time": timezone.localtime(review.updated_at).strftime("%H:%M")}
+        super().__init__(
+            _(
+                "This review was saved elsewhere at %(time)s (another tab or device); your "
+                "changes were not saved. They are still in the form below: check them and save "
+                "again."
+            )
+            % {"time": timezone.localtime(review.updated_at).strftime("%H:%M")}
+        )
 
 
 class Invalid(ReviewError):
@@ -105,10 +115,10 @@ class Invalid(ReviewError):
 
     message = _("The review was not saved: correct the fields marked below.")
 
-    def __init__(self, problems: dict[str, list[str]], message=None):
+    def __init__(self, problems: dict[str, list[str]], message: Any = None):
         self.problems = problems
-        if message is not None:
-            self.message = message
+        errors: dict[str | None, list[str]] = {name: texts for name, texts in problems.items()}
+        super().__init__(message, errors=errors)
 
 
 # --- Rules ----------------------------------------------------------------------------------
@@ -272,7 +282,7 @@ def save_review(
                         "below. Your submitted review is unchanged."
                     ),
                 )
-        if identical and review.status == target:
+        if review is not None and identical and review.status == target:
             return review
         before = _readable(_current(review), before_status) if review else {}
         if review is None:
@@ -286,11 +296,14 @@ def save_review(
             review.submitted_at = timezone.now()
         review.save()
         if target == Review.Status.DRAFT:
-            action, summary = "reviews.save", "Review draft saved by {who} on “{what}”"
+            action, summary = ReviewsAction.DRAFT_SAVED, "Review draft saved by {who} on “{what}”"
         elif before_status == Review.Status.SUBMITTED:
-            action, summary = "reviews.resubmit", "Submitted review edited by {who} on “{what}”"
+            action, summary = (
+                ReviewsAction.RESUBMITTED,
+                "Submitted review edited by {who} on “{what}”",
+            )
         else:
-            action, summary = "reviews.submit", "Review submitted by {who} on “{what}”"
+            action, summary = ReviewsAction.SUBMITTED, "Review submitted by {who} on “{what}”"
         audit.record(
             actor=actor,
             action=action,

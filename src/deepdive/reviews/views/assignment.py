@@ -30,8 +30,7 @@ def assign(request, call_id):
                     actor=request.user, call=call, objective=form.cleaned_data["objective"]
                 )
             except operations.AssignmentError as refusal:
-                for message in refusal.messages:
-                    form.add_error(None, message)
+                refusal.show_on(form)
             else:
                 return redirect("reviews:run", pk=run.pk)
         status = 400
@@ -72,7 +71,7 @@ def _change(request, assignment_run):
                 reviewer_ids=form.cleaned_data["reviewers"],
             )
         except operations.AssignmentError as refusal:
-            form.add_refusal(refusal.messages)
+            form.add_refusal(refusal.messages())
         else:
             messages.success(
                 request,
@@ -91,7 +90,7 @@ def _save(request, assignment_run):
     try:
         operations.save_run(actor=request.user, run=assignment_run)
     except operations.AssignmentError as refusal:
-        for message in refusal.messages:
+        for message in refusal.messages():
             messages.error(request, message)
     else:
         notified = len({r for reviewers in assignment_run.current.values() for r in reviewers})

@@ -31,12 +31,6 @@ def _call(call_id: int) -> Call:
     return get_object_or_404(Call.objects.select_related("series"), pk=call_id)
 
 
-def _put_back(form, error: operations.PoolError) -> None:
-    """An operation's refusal beside the field it concerns (else above the form)."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
-
-
 def _loads_prefix(reviewer_id: int) -> str:
     return f"loads-{reviewer_id}"
 
@@ -88,7 +82,7 @@ def pool(request, call_id: int):
                 actor=request.user, review_round=review_round, **form.round_fields()
             )
         except operations.PoolError as error:
-            _put_back(form, error)
+            error.show_on(form)
         else:
             if changes:
                 messages.success(request, _("The review settings were saved."))
@@ -113,7 +107,7 @@ def pool_add(request, call_id: int):
                 max_load=form.cleaned_data["max_load"],
             )
         except operations.PoolError as error:
-            _put_back(form, error)
+            error.show_on(form)
         else:
             if reviewer.status == Reviewer.Status.ACTIVE:
                 text = _("%(email)s (secretariat) is now in the reviewer pool.")
@@ -159,7 +153,7 @@ def pool_loads(request, call_id: int, reviewer_id: int):
                 max_load=form.cleaned_data["max_load"],
             )
         except operations.PoolError as error:
-            _put_back(form, error)
+            error.show_on(form)
         else:
             if changes:
                 messages.success(
@@ -238,7 +232,7 @@ def conflicts(request, call_id: int):
                 reason=form.cleaned_data["reason"],
             )
         except operations.PoolError as error:
-            _put_back(form, error)
+            error.show_on(form)
         else:
             messages.success(request, _("The conflict was recorded."))
             return redirect("reviews:conflicts", call_id=call.pk)
@@ -259,7 +253,7 @@ def conflict_lift(request, call_id: int, conflict_id: int):
                 actor=request.user, conflict=conflict, reason=form.cleaned_data["reason"]
             )
         except operations.PoolError as error:
-            _put_back(form, error)
+            error.show_on(form)
         else:
             messages.success(request, _("The conflict was lifted."))
             return redirect("reviews:conflicts", call_id=call.pk)
@@ -303,7 +297,7 @@ def invitation_answer(request, reviewer_id: int):
             messages.info(request, _("You declined the invitation."))
             return redirect("reviews:invitations")
     except operations.PoolError as error:
-        messages.error(request, str(error.message))
+        messages.error(request, str(error))
         return redirect("reviews:invitations")
     raise Http404
 
@@ -320,7 +314,7 @@ def expertise(request, reviewer_id: int):
         try:
             operations.update_expertise(actor=request.user, reviewer=reviewer, **form.cleaned_data)
         except operations.PoolError as error:
-            _put_back(form, error)
+            error.show_on(form)
         else:
             messages.success(request, _("Your expertise profile was saved."))
             return redirect("reviews:expertise", reviewer_id=reviewer.pk)
@@ -350,7 +344,7 @@ def declare_conflict(request, proposal_id: int):
                 reason=form.cleaned_data["reason"],
             )
         except operations.PoolError as error:
-            _put_back(form, error)
+            error.show_on(form)
         else:
             messages.success(
                 request, _("You declared a conflict; the secretariat will reassign this proposal")

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 
 from deepdive.demo.data import ACCOUNTS
 from deepdive.demo.operations import load_demo
+from deepdive.outbox.operations import interrupt_stale, requeue_stale
 
 
 class Command(BaseCommand):
@@ -31,8 +32,6 @@ class Command(BaseCommand):
             + ", ".join(f"{n} {kind} created" for kind, n in created.items())
             + ")."
         )
-        from deepdive.outbox.operations import interrupt_stale, requeue_stale
-
         # No worker runs yet: whatever is still sending was left by one that died.
         interrupt_stale(stale_after=timedelta(0))
         requeue_stale()
@@ -58,6 +57,10 @@ class Command(BaseCommand):
                 "0",
             ],
         )
+        # The periodic work (reminders, outbox recovery): see deepdive.core.scheduling.
+        scheduler = subprocess.Popen(
+            [sys.executable, "-m", "deepdive", "scheduler", "--verbosity", "0"]
+        )
         accounts = "\n".join(f"    {email}" for email, *_ in ACCOUNTS)
         self.stdout.write(
             f"\nDeep Dive is running on http://{host}:{port}/ with its task worker.\n"
@@ -73,11 +76,13 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            for process in (worker, scheduler):
+                process.terminate()
+            for process in (worker, scheduler):
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
             self.stdout.write("Stopped.")
 
 
