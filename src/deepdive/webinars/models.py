@@ -12,17 +12,35 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from deepdive.directory.models import Organisation
 from deepdive.proposals.models import Proposal
-from deepdive.series.models import Call
+from deepdive.series.models import Call, Series
 
 
 class Webinar(models.Model):
     class Length(models.IntegerChoices):
         MINUTES_45 = 45, _("45 minutes")
         MINUTES_60 = 60, _("60 minutes")
+
+    class State(models.TextChoices):
+        """preparing → ready → held → recording published; cancelled from any state before
+        held. "Ready" is the secretariat's approval of what the host submitted."""
+
+        PREPARING = "preparing", _("preparing")
+        READY = "ready", _("ready")
+        HELD = "held", _("held")
+        RECORDING_PUBLISHED = "recording_published", _("recording published")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Platform(models.TextChoices):
+        ZOOM = "zoom", "Zoom"
+        TEAMS = "teams", "Microsoft Teams"
+        WEBEX = "webex", "Webex"
+        OTHER = "other", _("another platform")
 
     proposal = models.OneToOneField(
         Proposal, on_delete=models.PROTECT, related_name="webinar", verbose_name=_("proposal")
@@ -60,6 +78,40 @@ class Webinar(models.Model):
     starts_at = models.DateTimeField(_("published start"), null=True, blank=True)
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PREPARING, db_index=True
+    )
+    # The host's workspace. Descriptions are per language: {"en": "...", "fr": "..."}; a
+    # language of the series without one is shown as missing, never filled by machine.
+    descriptions = models.JSONField(_("public description"), default=dict, blank=True)
+    languages_spoken = models.JSONField(
+        _("languages spoken"), default=list, blank=True, help_text=_("Language codes.")
+    )
+    interpretation = models.JSONField(
+        _("interpretation into"), default=list, blank=True, help_text=_("Language codes.")
+    )
+    interpretation_by = models.CharField(
+        _("interpretation arranged by"), max_length=200, blank=True
+    )
+    platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices, blank=True)
+    dial_in = models.TextField(_("dial-in numbers"), blank=True)
+    test_call_on = models.DateField(_("test call"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Seats; empty for no limit. When full, people join a waiting list."),
+    )
+    # Readiness: the host submits, the secretariat approves (state ready) or sends it back.
+    submitted_at = models.DateTimeField(_("submitted as ready"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    sent_back_comment = models.TextField(_("comment when sent back"), blank=True)
+    changed_after_approval = models.BooleanField(_("changed after approval"), default=False)
+    host_active_at = models.DateTimeField(_("host's last activity"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -109,35 +161,238 @@ class Webinar(models.Model):
         return f"webinar-{self.pk}@{settings.CALENDAR_UID_DOMAIN}"
 
 
+class AgendaItem(models.Model):
+    """One item of a webinar's agenda; the durations add up to the webinar's length."""
+
+    webinar = models.ForeignKey(
+        Webinar, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("webinar")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("item"), max_length=200)
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.minutes} min)"
+
+
+class Speaker(models.Model):
+    """A speaker or the moderator, listed publicly only with their consent."""
+
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", _("speaker")
+        MODERATOR = "moderator", _("moderator")
+
+    webinar = models.ForeignKey(
+        Webinar, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("webinar")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.SPEAKER)
+    name = models.CharField(_("name"), max_length=150)
+    title = models.CharField(_("title or role"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organisation in the directory"),
+    )
+    organisation_name = models.CharField(
+        _("organisation (if not in the directory)"), max_length=200, blank=True
+    )
+    bio = models.TextField(_("short bio"), max_length=1000, blank=True)
+    consents_to_listing = models.BooleanField(_("agrees to be listed publicly"), default=False)
+    consents_to_recording = models.BooleanField(_("agrees to be recorded"), default=False)
+
+    class Meta:
+        ordering = ["role", "position", "pk"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _material_path(material: "Material", filename: str) -> str:
+    return f"webinars/{material.webinar_id}/{filename}"
+
+
+class Material(models.Model):
+    """A presentation or another document, shown to those its visibility allows."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("everyone")
+        MEMBERS = "members", _("Alliance members")
+        HOSTS = "hosts", _("the hosts and the secretariat")
+
+    webinar = models.ForeignKey(
+        Webinar, on_delete=models.CASCADE, related_name="materials", verbose_name=_("webinar")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=_material_path)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    visibility = models.CharField(
+        _("who may see it"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegistrationQuestions(models.Model):
+    """What a series' registration form asks, beyond name and e-mail (defaults: everything,
+    each answer optional except where the law or the workplan needs it)."""
+
+    series = models.OneToOneField(
+        Series,
+        on_delete=models.CASCADE,
+        related_name="registration_questions",
+        verbose_name=_("series"),
+    )
+    asks_organisation = models.BooleanField(_("organisation"), default=True)
+    asks_country = models.BooleanField(_("country"), default=True)
+    asks_partner_type = models.BooleanField(_("partner type"), default=True)
+    asks_sex = models.BooleanField(
+        _("sex"),
+        default=True,
+        help_text=_("For the workplan's sex-disaggregated reporting; always optional."),
+    )
+    asks_interpretation = models.BooleanField(_("interpretation needs"), default=True)
+    asks_consent = models.BooleanField(_("consent to be contacted"), default=True)
+
+    class Meta:
+        verbose_name = _("registration questions")
+        verbose_name_plural = _("registration questions")
+
+    def __str__(self) -> str:
+        return str(self.series)
+
+
 class Registration(models.Model):
-    """A person registered for a webinar; they get the calendar invitation and its updates."""
+    """A person registered for a webinar; they get the calendar invitation and its updates.
+
+    A signed-in member registers as themself (``user``); anyone may register for a public
+    webinar with a name and an e-mail address, confirmed by a link (``email_verified_at``).
+    ``email`` is always filled (a member's own address), one registration per address.
+    When the webinar is full, a registration waits (``waiting``); a freed seat is offered to the
+    first in line (``offered`` until ``offer_expires_at``), who confirms or lets it pass on.
+    """
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for e-mail confirmation")
         REGISTERED = "registered", _("registered")
+        WAITING = "waiting", _("on the waiting list")
+        OFFERED = "offered", _("offered a seat")
         CANCELLED = "cancelled", _("cancelled")
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+        ANOTHER = "another", _("another")
+        NOT_SAID = "not_said", _("prefer not to say")
 
     webinar = models.ForeignKey(
         Webinar, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("webinar")
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="registrations",
         verbose_name=_("person"),
     )
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    email_verified_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED
     )
+    offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+    # The answers to the series' registration questions.
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    partner_type = models.CharField(_("partner type"), max_length=40, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    interpretation_needs = models.CharField(_("interpretation needs"), max_length=200, blank=True)
+    consents_to_contact = models.BooleanField(_("may be contacted about the series"), default=False)
+    # The calendar SEQUENCE last sent to this person (their invitation, update or cancellation).
+    sequence_sent = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("registered on"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["webinar", "user"], name="one_registration_per_person")
+            models.UniqueConstraint(
+                fields=["webinar", "user"],
+                condition=models.Q(user__isnull=False),
+                name="one_registration_per_person",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                "webinar",
+                condition=~models.Q(email=""),
+                name="one_registration_per_address",
+            ),
         ]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.webinar}"
+        return f"{self.name or self.user or self.email} — {self.webinar}"
+
+
+class ReminderSent(models.Model):
+    """A reminder that was sent, once per (what it is about, kind): a restart, a second worker
+    or a rerun of the scheduler finds the row and sends nothing. ``kind`` names the reminder,
+    e.g. "registrant.7d", "registrant.1h", "host.21d"."""
+
+    webinar = models.ForeignKey(Webinar, on_delete=models.CASCADE, related_name="+")
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=30)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "kind"],
+                condition=models.Q(registration__isnull=False),
+                name="one_reminder_per_registration_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["webinar", "kind"],
+                condition=models.Q(registration__isnull=True),
+                name="one_reminder_per_webinar_and_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} — {self.registration or self.webinar}"

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views
+from .views import public
 
 app_name = "webinars"
 urlpatterns = [
-    path("series/<slug:slug>/", views.programme, name="programme"),
-    path("webinars/<int:pk>/", views.detail, name="detail"),
-    path("webinars/<int:pk>/calendar.ics", views.ics, name="ics"),
-    path("webinars/<int:pk>/register/", views.register, name="register"),
-    path("webinars/<int:pk>/cancel/", views.cancel, name="cancel"),
-    path("series/<slug:slug>/calendar.ics", views.feed, name="feed"),
+    path("series/<slug:slug>/", public.programme, name="programme"),
+    path("webinars/<int:pk>/", public.detail, name="detail"),
+    path("webinars/<int:pk>/calendar.ics", public.ics, name="ics"),
+    path("webinars/<int:pk>/register/", public.register, name="register"),
+    path("webinars/<int:pk>/cancel/", public.cancel, name="cancel"),
+    path("series/<slug:slug>/calendar.ics", public.feed, name="feed"),
 ]

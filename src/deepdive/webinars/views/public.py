@@ -16,10 +16,10 @@ from deepdive.core.pagecache import anonymous_page
 from deepdive.series import queries as series_queries
 from deepdive.series.models import Series
 
-from . import queries, registration
-from .forms import ProgrammeFilterForm
-from .interfaces import calendar
-from .models import Registration, Webinar
+from .. import queries, registration
+from ..forms import ProgrammeFilterForm
+from ..interfaces import calendar
+from ..models import Registration, Webinar
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
