@@ -39,13 +39,8 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {}
 KNOWN_INSIDE_FUNCTIONS: dict[tuple[str, str], str] = {
     ("demo/management/commands/demo.py", "deepdive.wsgi"): "builds the web application when "
     "imported: only serving needs it",
-    ("outbox/backends.py", ".operations"): "the backend is loaded with the settings, before "
-    "the models",
-    ("outbox/operations.py", ".tasks"): "tasks.py imports operations.py",
     ("proposals/migrations/0004_near_duplicates.py", "deepdive.proposals"): "a data migration "
     "that reuses the code of its day",
-    ("proposals/operations/reminders.py", "..tasks"): "tasks.py imports the operations",
-    ("reviews/operations/assignment.py", "..tasks"): "tasks.py imports the operations",
 }
 
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}

@@ -268,4 +268,8 @@ SITE_URL = os.environ.get("DEEPDIVE_SITE_URL", f"http://127.0.0.1:{os.environ.ge
 # The right-hand side of calendar UIDs: fixed for an installation, so a webinar keeps its UID
 # (and calendars update rather than duplicate it) even if the site moves.
 CALENDAR_UID_DOMAIN = os.environ.get("DEEPDIVE_CALENDAR_UID_DOMAIN", "deepdive.alliance87.org")
+# The largest presentation or document a webinar's hosts may upload (bytes).
+WEBINAR_MATERIAL_MAX_BYTES = int(
+    os.environ.get("DEEPDIVE_WEBINAR_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
+)
 DEMO_PASSWORD = os.environ.get("DEEPDIVE_DEMO_PASSWORD", "deepdive-demo")

@@ -166,6 +166,10 @@ def test_every_app_declares_its_jobs():
         "proposals.participation_reminders": timedelta(hours=1),
         "reviews.review_reminders": timedelta(hours=1),
         "selection.hosting_reminders": timedelta(hours=1),
+        "webinars.expire_offers": timedelta(minutes=15),
+        "webinars.held": timedelta(minutes=15),
+        "webinars.host_reminders": timedelta(hours=1),
+        "webinars.reminders": timedelta(minutes=5),
     }
 
 

@@ -172,7 +172,9 @@ def test_the_hosting_reminder_reads_as_prose(reference_data):
     assert problems_in_texts() == []
 
 
-def test_the_timetable_and_registration_emails_read_as_prose(client, reference_data):
+def test_the_timetable_and_registration_emails_read_as_prose(
+    client, reference_data, django_capture_on_commit_callbacks
+):
     call = Call.objects.create(
         series=Series.objects.create(action_group=_group(), slug="s", title="Series"),
         slug="c",
@@ -189,11 +191,13 @@ def test_the_timetable_and_registration_emails_read_as_prose(client, reference_d
     timetable.publish(actor=secretariat, call=call)
     reader = UserFactory(email="lucia@example.net", name="")
     webinar.refresh_from_db()
-    registered = registration.register(actor=reader, webinar=webinar)
+    with django_capture_on_commit_callbacks(execute=True):  # e-mails go after the commit
+        registered = registration.register(actor=reader, webinar=webinar)
     webinar.planned_start = timezone.now() + timedelta(days=21)
     webinar.save()
     timetable.publish(actor=secretariat, call=call)
-    registration.cancel(actor=reader, registration=registered)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration.cancel(actor=reader, registration=registered)
 
     assert kinds() == {"published", "registered", "time_changed", "cancelled"}
     assert problems_in_texts() == []

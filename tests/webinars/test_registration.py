@@ -32,6 +32,19 @@ NEXT_YEAR = timezone.now().year + 1
 
 
 @pytest.fixture
+def client(client, django_capture_on_commit_callbacks):
+    """The test client, each request's after-commit work (the e-mails) run as if committed."""
+    send = client.request
+
+    def request(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return send(**kwargs)
+
+    client.request = request
+    return client
+
+
+@pytest.fixture
 def webinar():
     """Public, 12 January next year, 14:00 Paris (13:00 UTC)."""
     return PublishedWebinarFactory(
@@ -91,9 +104,12 @@ def test_a_reader_registers_and_gets_the_invitation(client, webinar):
     assert entry.actor == reader and entry.object_id == str(registration.pk)
 
 
-def test_the_email_is_in_the_registrants_language(client, webinar):
+def test_the_email_is_in_the_registrants_language(
+    client, webinar, django_capture_on_commit_callbacks
+):
     reader = ReaderFactory(language="fr", timezone="America/Mexico_City")
-    registrations.register(actor=reader, webinar=webinar)
+    with django_capture_on_commit_callbacks(execute=True):
+        registrations.register(actor=reader, webinar=webinar)
     [message] = messages_to(reader)
     assert message.language == "fr"
     days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -127,7 +143,9 @@ def test_cancel_then_register_again_reactivates(client, webinar):
     assert first.status == "cancelled"
     [cancelled] = messages_to(reader, "cancelled")
     assert "Registration cancelled" in cancelled.subject
-    assert not cancelled.attachments
+    # Issue 12: a cancellation carries METHOD:CANCEL (it used to carry no attachment).
+    [part] = cancelled.attachments
+    assert part["content_type"] == "text/calendar; method=CANCEL"
     assert AuditEntry.objects.filter(action="webinars.registration_cancelled").count() == 1
 
     client.post(register_url(webinar))

@@ -6,6 +6,7 @@ from deepdive.outbox.models import OutboxMessage
 from deepdive.proposals.access import editable_proposals
 from deepdive.reviews.queries_pool import invitations_for
 from deepdive.reviews.queries_reviewing import my_reviews
+from deepdive.series.models import Series
 from deepdive.webinars.models import Registration, Webinar
 
 
@@ -64,4 +65,5 @@ def secretariat_overview() -> dict:
         ).count(),
         "outbox_held": outbox_queries.held_count(),
         "outbox_held_url": outbox_queries.held_list_url(),
+        "board_series": list(Series.objects.order_by("title")),  # the webinars' boards
     }

@@ -8,13 +8,13 @@ message of their own; extra headers and Reply-To are kept, attachments are not s
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
+from .operations import queue_email
+
 KIND_HEADER = "X-Deepdive-Kind"
 
 
 class OutboxEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages) -> int:
-        from .operations import queue_email
-
         count = 0
         with transaction.atomic():
             for email in email_messages:

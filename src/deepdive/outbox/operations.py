@@ -3,7 +3,9 @@ task worker. Writes go through these functions.
 
 Delivery is at most once: a message is *claimed* (queued → sending) by a conditional update
 before it is handed to the server, so two tasks for the same message (a double enqueue, two
-workers) never both send it; every later write checks that the claim is still the one it made.
+workers) never both send it; every later write checks that the claim is still the one it made
+(``attempts``: the claim and its outcome, run by ``tasks.deliver_message``, which these
+functions enqueue).
 A worker that dies while sending leaves the message in ``sending``: the server may or may not
 have accepted it. ``interrupt_stale`` (``deepdive outbox_recover``) shows such messages to the
 secretariat as *interrupted*; they are never resent silently. The secretariat checks (with the
@@ -34,19 +36,20 @@ from deepdive.core.permissions import Actor, require_secretariat
 from deepdive.core.refusals import Refused
 
 from .actions import OutboxAction
+
+# The worker's side, in ``attempts`` (run by ``tasks.deliver_message``): named here too.
+from .attempts import MAX_ATTEMPTS as MAX_ATTEMPTS
+from .attempts import claim as claim
+from .attempts import mark_failed as mark_failed
+from .attempts import mark_sent as mark_sent
 from .models import OutboxMessage
+from .tasks import enqueue_delivery
 
 # A message left in "sending" this long was being sent by a worker that died: a live worker
 # ends an attempt well within this (the mail server's time-out is 30 seconds).
 INTERRUPTED_AFTER = timedelta(minutes=2)
 # A queued message whose time came this long ago has lost its task.
 STALE_AFTER = timedelta(minutes=10)
-MAX_ATTEMPTS = 5
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """The wait after the ``attempts``-th failed attempt: 1, 2, 4, 8 … minutes."""
-    return timedelta(minutes=2 ** max(attempts - 1, 0))
 
 
 def queue_email(
@@ -93,7 +96,7 @@ def queue_email(
             batch=" ".join(batch.split())[:120],
         )
         if not hold:
-            transaction.on_commit(lambda: _enqueue(message.pk))
+            transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
 
 
@@ -139,92 +142,6 @@ def queue_templated_email(
         batch=batch,
         attachments=attachments,
     )
-
-
-def _enqueue(message_id: int, *, run_after: datetime | None = None) -> bool:
-    """Enqueue a delivery task; False when the backend cannot defer and ``run_after`` is set
-    (the message then waits for ``requeue_stale``)."""
-    from .tasks import deliver_message
-
-    task = deliver_message
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return False
-        task = task.using(run_after=run_after)
-    task.enqueue(message_id=message_id)
-    return True
-
-
-def claim(*, message_id: int, now: datetime | None = None) -> OutboxMessage | None:
-    """Take a queued message that is due for delivery (queued → sending, one more attempt).
-
-    Returns None when another task has it, it is done, or its next attempt is not due yet.
-    Side effects: the message's status, claimed_at and attempts.
-    """
-    now = now or timezone.now()
-    taken = (
-        OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.QUEUED)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(
-            status=OutboxMessage.Status.SENDING,
-            claimed_at=now,
-            attempts=models.F("attempts") + 1,
-        )
-    )
-    return OutboxMessage.objects.get(pk=message_id) if taken else None
-
-
-def _still_claimed(message: OutboxMessage) -> models.QuerySet[OutboxMessage]:
-    """The message, if it is still in the hands of the claim that loaded it. A claim whose
-    worker was believed dead (interrupted) still counts: its answer settles the question."""
-    return OutboxMessage.objects.filter(
-        pk=message.pk,
-        status__in=[OutboxMessage.Status.SENDING, OutboxMessage.Status.INTERRUPTED],
-        claimed_at=message.claimed_at,
-    )
-
-
-def mark_sent(*, message: OutboxMessage) -> bool:
-    """Record that the mail server accepted a claimed message (also when it was marked
-    interrupted meanwhile: it was not). False when the claim was lost (the secretariat sent
-    it again or marked it sent meanwhile).
-
-    Side effects: status sent, sent_at, last error cleared.
-    """
-    return bool(
-        _still_claimed(message).update(
-            status=OutboxMessage.Status.SENT,
-            sent_at=timezone.now(),
-            last_error="",
-            next_attempt_at=None,
-        )
-    )
-
-
-def mark_failed(
-    *, message: OutboxMessage, error: str, now: datetime | None = None
-) -> datetime | None:
-    """Record a failed attempt of a claimed message.
-
-    Returns the time of the next attempt, or None when the message is given up (failed after
-    MAX_ATTEMPTS attempts) or the claim was lost. Side effects: status (queued again, or
-    failed), last_error, next_attempt_at; the caller schedules the next attempt.
-    """
-    now = now or timezone.now()
-    give_up = message.attempts >= MAX_ATTEMPTS
-    next_attempt = None if give_up else now + retry_delay(message.attempts)
-    updated = _still_claimed(message).update(
-        status=OutboxMessage.Status.FAILED if give_up else OutboxMessage.Status.QUEUED,
-        last_error=error[:2000],
-        next_attempt_at=next_attempt,
-    )
-    return next_attempt if updated else None
-
-
-def schedule_retry(*, message_id: int, at: datetime) -> bool:
-    """Enqueue the next attempt of a message to run at ``at``. False when the task backend
-    cannot defer tasks: ``requeue_stale`` (``deepdive outbox_recover``) then picks it up."""
-    return _enqueue(message_id, run_after=at)
 
 
 def interrupt_stale(
@@ -286,7 +203,7 @@ def requeue_stale(*, now: datetime | None = None) -> int:
                 summary=f"{len(lost)} without a task",
                 changes={"queued": lost},
             )
-            transaction.on_commit(lambda: [_enqueue(pk) for pk in lost])
+            transaction.on_commit(lambda: [enqueue_delivery(pk) for pk in lost])
     return len(lost)
 
 
@@ -325,7 +242,7 @@ def _move(
                 changes={"status": [source, message.status]} if status_change else None,
             )
             if enqueue:
-                transaction.on_commit(lambda: _enqueue(message.pk))
+                transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return bool(updated)
 
 
@@ -502,7 +419,7 @@ def approve(*, actor: Actor | None, messages: Iterable[OutboxMessage]) -> int:
             ),
             changes={"messages": approved, "batches": batches},
         )
-        transaction.on_commit(lambda: [_enqueue(pk) for pk in approved])
+        transaction.on_commit(lambda: [enqueue_delivery(pk) for pk in approved])
     return len(approved)
 
 

@@ -1,8 +1,13 @@
+"""The outbox's task: deliver one message. ``operations`` enqueues it (``enqueue_delivery``)
+whenever a message is ready to leave; it runs ``attempts`` and ``delivery``, which know nothing
+of the operations."""
+
 import logging
+from datetime import datetime
 
 from django_tasks import task
 
-from . import delivery, operations
+from . import attempts, delivery
 
 log = logging.getLogger(__name__)
 
@@ -16,21 +21,32 @@ def deliver_message(message_id: int) -> str:
     deferred with back-off (``Task.using(run_after=...)``, which the database backend
     supports); after MAX_ATTEMPTS the message is failed and waits for the secretariat.
     """
-    message = operations.claim(message_id=message_id)
+    message = attempts.claim(message_id=message_id)
     if message is None:
         return "skipped"
     try:
         delivery.send(message)
     except Exception as exc:  # any failure of the mail server must be kept, not lost
         log.warning("Outbox message %s failed (attempt %s): %s", message_id, message.attempts, exc)
-        next_attempt = operations.mark_failed(message=message, error=f"{type(exc).__name__}: {exc}")
-        if next_attempt is not None and not operations.schedule_retry(
-            message_id=message_id, at=next_attempt
-        ):
+        next_attempt = attempts.mark_failed(message=message, error=f"{type(exc).__name__}: {exc}")
+        if next_attempt is not None and not enqueue_delivery(message_id, run_after=next_attempt):
             log.warning(
                 "Task backend cannot defer; outbox_recover will retry message %s.", message_id
             )
         return "failed"
-    if not operations.mark_sent(message=message):
+    if not attempts.mark_sent(message=message):
         log.warning("Outbox message %s was sent after its claim was taken over.", message_id)
     return "sent"
+
+
+def enqueue_delivery(message_id: int, *, run_after: datetime | None = None) -> bool:
+    """Enqueue a delivery task, now or at ``run_after`` (the next attempt of a failed one).
+    False when the backend cannot defer and ``run_after`` is set: the message then waits for
+    ``operations.requeue_stale`` (``deepdive outbox_recover``)."""
+    task = deliver_message
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return False
+        task = task.using(run_after=run_after)
+    task.enqueue(message_id=message_id)
+    return True

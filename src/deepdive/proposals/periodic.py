@@ -5,9 +5,10 @@ from datetime import timedelta
 from deepdive.core.scheduling import periodic
 
 from . import operations
+from .tasks import REMINDERS_JOB
 
 periodic.register(
-    "proposals.participation_reminders",
+    REMINDERS_JOB,
     every=timedelta(hours=1),
     run=operations.send_participation_reminders,
 )

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from deepdive.core.scheduling import periodic
 
-from .operations import assignment
+from .operations import reminders
 
 periodic.register(
-    "reviews.review_reminders", every=timedelta(hours=1), run=assignment.send_review_reminders
+    "reviews.review_reminders", every=timedelta(hours=1), run=reminders.send_review_reminders
 )

@@ -1,5 +1,6 @@
 """The series' public pages (its colours, a call's page) and the secretariat's pages for series
-and calls. The series' page with its programme of webinars is ``webinars.views.public.programme``."""
+and calls. The series' page with its programme of webinars is ``webinars.views.public
+.programme``."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse

@@ -39,6 +39,7 @@ from deepdive.optimize.timetable import (
 from deepdive.optimize.validation import InputError
 from deepdive.outbox.operations import queue_templated_email
 from deepdive.series.models import Call
+from deepdive.webinars import invitations
 from deepdive.webinars import operations as webinar_operations
 from deepdive.webinars.interfaces import calendar
 from deepdive.webinars.models import Webinar
@@ -46,7 +47,7 @@ from deepdive.webinars.models import Webinar
 from .actions import TimetableAction
 from .models import TimetableRules, TimetableRun
 from .optimiser_input import blocked_by, build_problem, rules_of, webinar_id, webinars_of
-from .queries import hosts_of, preview_move, registrants_of
+from .queries import hosts_of, preview_move
 
 RULE_FIELDS = (
     "reference_timezone",
@@ -420,20 +421,24 @@ def _publish_first_time(actor: User, webinar: Webinar, *, zone: str, at: datetim
 
 
 def _publish_new_time(actor: User, webinar: Webinar, *, zone: str) -> None:
-    """Publish the new start of ``webinar`` and send its hosts and registrants the updated
-    invitation with the old and new times."""
+    """Publish the new start of ``webinar`` and send its hosts the updated invitation with the
+    old and new times; its registrants get theirs from ``webinars.invitations.send_updates``
+    (each their own invitation, the raised SEQUENCE). A host who registered is told once,
+    as a registrant."""
     old_start = webinar.starts_at
-    hosts = hosts_of(webinar)
-    host_pks = {h.pk for h in hosts}
-    registrants = [u for u in registrants_of(webinar) if u.pk not in host_pks]
-    people = [(h, "host") for h in hosts] + [(r, "registrant") for r in registrants]
-    webinar_operations.publish_new_time(actor=actor, webinar=webinar, notified=len(people))
-    for person, role in people:
+    registered = invitations.update_recipients(webinar)
+    registered_users = {r.user_id for r in registered if r.user_id is not None}
+    hosts = [h for h in hosts_of(webinar) if h.pk not in registered_users]
+    webinar_operations.publish_new_time(
+        actor=actor, webinar=webinar, notified=len(hosts) + len(registered)
+    )
+    for host in hosts:
         _notify(
             webinar,
-            person,
+            host,
             prefix="timetable/email/time_changed",
             zone=zone,
-            role=role,
+            role="host",
             old_start=old_start,
         )
+    invitations.send_updates(webinar=webinar, old_start=old_start)

@@ -17,3 +17,28 @@ class WebinarAction(AuditAction):
     TIME_CHANGED = "timetable.time_changed", _("Webinar's new time published")
     REGISTERED = "webinars.registered", _("Registered for a webinar")
     REGISTRATION_CANCELLED = "webinars.registration_cancelled", _("Registration cancelled")
+    REGISTRATION_PENDING = (
+        "webinars.registration_pending",
+        _("Registration waiting for e-mail confirmation"),
+    )
+    JOINED_WAITING_LIST = "webinars.joined_waiting_list", _("Joined a webinar's waiting list")
+    SEAT_OFFERED = "webinars.seat_offered", _("Seat offered to the first in line")
+    OFFER_EXPIRED = "webinars.offer_expired", _("Seat offer expired")
+    ANSWERS_CHANGED = "webinars.registration_answers_changed", _("Registration answers changed")
+    QUESTIONS_CHANGED = (
+        "webinars.registration_questions_changed",
+        _("Registration questions changed"),
+    )
+    HOST_REMINDED = "webinars.host_reminded", _("Hosts reminded of what is missing")
+    HOST_REMINDED_BY_HAND = "webinars.host_reminded_by_hand", _("Hosts reminded by hand")
+    WORKSPACE_SAVED = "webinars.workspace_saved", _("Workspace: description and languages saved")
+    TECHNICAL_SAVED = "webinars.technical_saved", _("Workspace: technical set-up saved")
+    AGENDA_SAVED = "webinars.agenda_saved", _("Workspace: agenda saved")
+    SPEAKERS_SAVED = "webinars.speakers_saved", _("Workspace: speakers saved")
+    MATERIAL_ADDED = "webinars.material_added", _("Workspace: material added")
+    MATERIAL_REMOVED = "webinars.material_removed", _("Workspace: material removed")
+    SUBMITTED = "webinars.submitted", _("Webinar submitted as ready")
+    APPROVED = "webinars.approved", _("Webinar approved as ready")
+    SENT_BACK = "webinars.sent_back", _("Webinar sent back to the hosts")
+    CANCELLED = "webinars.cancelled", _("Webinar cancelled")
+    HELD = "webinars.held", _("Webinar held")

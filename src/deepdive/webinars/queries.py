@@ -38,7 +38,8 @@ from deepdive.proposals.models import WEBINAR_LANGUAGES, CoSubmitter, Proposal
 from deepdive.series.models import Call, Series
 
 from .interfaces import calendar
-from .models import Registration, Webinar
+from .models import Material, Registration, Webinar
+from .models import Speaker as WorkspaceSpeaker
 
 DEFAULT_ZONE = "Europe/Paris"
 # At most this many audience zones in a webinar's "convert" table (besides UTC, the series'
@@ -542,3 +543,98 @@ def feed_webinars(series: Series) -> QuerySet[Webinar]:
         .select_related("proposal")
         .order_by("starts_at", "pk")
     )
+
+
+# ------------------------------------------------------------------------- the workspace's reads
+
+
+def may_see_material(user, material: Material) -> bool:
+    """Whether ``user`` may download ``material``: the hosts and the secretariat always;
+    verified members the public and members-only ones of a published webinar; anyone the
+    public ones of a published webinar."""
+    webinar = material.webinar
+    if getattr(user, "is_secretariat", False) or is_host(user, webinar):
+        return True
+    if not webinar.is_published or material.visibility == Material.Visibility.HOSTS:
+        return False
+    if material.visibility == Material.Visibility.MEMBERS:
+        return is_verified_member(user)
+    return True
+
+
+def visible_materials(user, webinar: Webinar) -> list[Material]:
+    """The webinar's materials ``user`` may download, in upload order."""
+    return [m for m in webinar.materials.all() if may_see_material(user, m)]
+
+
+@dataclass(frozen=True)
+class Description:
+    """The public description shown to a reader: ``text`` in ``language`` (a code), and
+    ``other_language`` when it is not the reader's (the page says so)."""
+
+    text: str
+    language: str
+    other_language: bool
+
+
+def description_for(webinar: Webinar, language: str) -> Description | None:
+    """The webinar's public description in ``language``, else in the series' first language
+    written, else any; None when the hosts wrote none."""
+    written = {code: text for code, text in (webinar.descriptions or {}).items() if text}
+    if not written:
+        return None
+    base = (language or "").split("-")[0]
+    if base in written:
+        return Description(written[base], base, False)
+    order = [code for code in webinar.call.series.languages or [] if code in written]
+    code = order[0] if order else sorted(written)[0]
+    return Description(written[code], code, True)
+
+
+def listed_speakers(webinar: Webinar) -> list[WorkspaceSpeaker]:
+    """The workspace's speakers and moderator who agreed to be listed publicly."""
+    return [
+        person
+        for person in webinar.speakers.select_related("organisation")
+        if person.consents_to_listing
+    ]
+
+
+def link_holder_sees_joining(registration: Registration) -> bool:
+    """Whether the registrant's own page (their signed link, no login) shows the joining
+    link: registered (not pending, waiting, offered or cancelled), for a webinar not
+    cancelled; a members-only webinar's only to a registrant who is a verified member."""
+    webinar = registration.webinar
+    if not webinar.joining_url or registration.status != Registration.Status.REGISTERED:
+        return False
+    if webinar.state == Webinar.State.CANCELLED:
+        return False
+    return not webinar.members_only or is_verified_member(registration.user)
+
+
+def workspace_sections(webinar: Webinar, *, user, language: str) -> dict[str, Any]:
+    """What the public page of ``webinar`` shows of its workspace to ``user`` reading in
+    ``language``: the description (theirs, else another, marked), the agenda, the listed
+    speakers, the materials they may download, and whether they may open the workspace."""
+    description = description_for(webinar, language)
+    names = dict(WEBINAR_LANGUAGES)
+    return {
+        "workspace_description": description,
+        "workspace_description_language": str(names.get(description.language, description.language))
+        if description
+        else "",
+        "agenda": list(webinar.agenda.all()),
+        "listed_speakers": listed_speakers(webinar),
+        "materials": visible_materials(user, webinar),
+        "may_prepare": getattr(user, "is_secretariat", False) or is_host(user, webinar),
+    }
+
+
+def cancellation_facts(webinar: Webinar, *, user) -> dict[str, Any]:
+    """What the webinar's page shows of a cancellation: whether it is cancelled (with the
+    reason) and whether ``user`` may cancel it (the secretariat, before it is held)."""
+    cancellable = webinar.state in (Webinar.State.PREPARING, Webinar.State.READY)
+    return {
+        "is_cancelled": webinar.state == Webinar.State.CANCELLED,
+        "may_cancel": bool(getattr(user, "is_secretariat", False)) and cancellable,
+    }

@@ -1,117 +1,457 @@
-"""Registering for a webinar and cancelling: the services behind the webinar page's buttons.
+"""Registering for a webinar, the waiting list and cancelling: the services behind the webinar
+page's buttons, the public registration form and each registrant's signed link.
 
-Who may register: a signed-in, active person whose e-mail address is verified; for a
-members-only webinar, also a verified contact of an Alliance 8.7 partner. Only published
-webinars that have not ended take registrations. A registration e-mail in the person's language
-carries the calendar invitation (METHOD:REQUEST); later changes of time reach registrants
-through the timetable's publication (``timetable.operations.publish``).
+Who may register: for a members-only webinar, a signed-in, active, verified member (one
+click); for a public webinar, also anyone with a name and an e-mail address, confirmed by a
+signed link (``pending`` until then; no account needed). Only published webinars that have not
+started and are not cancelled take registrations, one per e-mail address.
+
+Capacity: ``registered`` and ``offered`` registrations hold a seat. When the webinar is full a
+registration joins the waiting list; a freed seat is offered to the first in line, who has
+``WEBINAR_OFFER_HOURS`` (a setting, default 48) to confirm, never past the start; an expired
+offer passes on (``expire_offers``, a periodic job). Every seat is counted inside the
+transaction that holds the webinar's row lock, so the webinar is never over capacity.
+
+Each registrant has a signed link (``manage_token``, the page ``webinars:my_registration``) to
+see the registration, change the answers or cancel without logging in.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import Any
+
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deepdive.accounts.models import User
-from deepdive.accounts.operations import language_of
-from deepdive.core import audit
-from deepdive.core.permissions import is_secretariat
+from deepdive.core import audit, changes
+from deepdive.core.permissions import Actor, is_secretariat, require_secretariat
 from deepdive.core.refusals import Refused
 from deepdive.core.timezones import is_valid_zone
-from deepdive.outbox.operations import queue_templated_email
+from deepdive.series.models import Series
 
-from . import queries
+from . import invitations, queries
 from .actions import WebinarAction
-from .interfaces import calendar
-from .models import Registration, Webinar
+from .models import Registration, RegistrationQuestions, Webinar
 from .queries import refusal
+
+Status = Registration.Status
+SEATED = (Status.REGISTERED, Status.OFFERED)
+ACTIVE = (Status.PENDING, Status.REGISTERED, Status.WAITING, Status.OFFERED)
+ANSWER_FIELDS = (
+    "organisation",
+    "organisation_name",
+    "country",
+    "partner_type",
+    "sex",
+    "interpretation_needs",
+    "consents_to_contact",
+)
+MANAGE_SALT = "deepdive.webinars.registration.manage"
+CONFIRM_SALT = "deepdive.webinars.registration.confirm"
+CONFIRM_DAYS = 7
 
 
 class RegistrationRefused(Refused):
     """The person may not register; the message says why, in plain words."""
 
 
-def zone_of(user: User, webinar: Webinar) -> str:
-    """The zone to write times in for ``user``: theirs, else the series' reference zone."""
-    zone = getattr(user, "timezone", "")
+def offer_hours() -> int:
+    return int(getattr(settings, "WEBINAR_OFFER_HOURS", 48))
+
+
+def zone_of(person: User | Registration | None, webinar: Webinar) -> str:
+    """The zone to write times in for ``person``: theirs, else the series' reference zone."""
+    zone = getattr(person, "timezone", "")
     return zone if is_valid_zone(zone) else queries.reference_zone(webinar.call)
 
 
+def _site(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def _webinar_url(webinar: Webinar) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("webinars:detail", kwargs={"pk": webinar.pk})
+    return _site(reverse("webinars:detail", kwargs={"pk": webinar.pk}))
+
+
+# ------------------------------------------------------------------------ signed links
+
+
+def manage_token(registration: Registration) -> str:
+    """The signed token of ``registration``'s own page (no expiry: valid while it exists)."""
+    return signing.dumps({"r": registration.pk}, salt=MANAGE_SALT, compress=True)
+
+
+def manage_url(registration: Registration) -> str:
+    return _site(reverse("webinars:my_registration", kwargs={"token": manage_token(registration)}))
+
+
+def confirm_token(registration: Registration) -> str:
+    """The signed token confirming a public registrant's address (valid ``CONFIRM_DAYS``)."""
+    return signing.dumps({"c": registration.pk}, salt=CONFIRM_SALT, compress=True)
+
+
+def confirm_url(registration: Registration) -> str:
+    return _site(
+        reverse("webinars:confirm_registration", kwargs={"token": confirm_token(registration)})
+    )
+
+
+def registration_for(token: str) -> Registration:
+    """The registration a signed management token names; ``RegistrationRefused`` when the
+    token was changed or the registration no longer exists."""
+    try:
+        data = signing.loads(token, salt=MANAGE_SALT)
+        return Registration.objects.select_related("webinar__proposal__call__series", "user").get(
+            pk=data["r"]
+        )
+    except (signing.BadSignature, Registration.DoesNotExist, KeyError, TypeError) as exc:
+        raise RegistrationRefused(_("This link is not valid.")) from exc
+
+
+# ------------------------------------------------------------------------ e-mails
 
 
 def _email(registration: Registration, *, prefix: str, invitation: bool) -> None:
-    user, webinar = registration.user, registration.webinar
+    """The registrant's e-mail ``webinars/email/<prefix>``, in their language and zone
+    (``invitations``): with ``invitation`` their calendar invitation (METHOD:REQUEST); a
+    "cancelled" e-mail carries METHOD:CANCEL when they had the invitation."""
+    webinar = registration.webinar
     if webinar.starts_at is None:  # ``refusal`` lets no one register before publication
         raise RegistrationRefused(_("This webinar is not on the programme yet."))
-    zone = zone_of(user, webinar)
-    attachments = (
-        [
-            calendar.invitation_attachment(
-                webinar, attendee_email=user.email, attendee_name=user.name
+    if invitation:
+        invitations.send_invitation(registration=registration, prefix=prefix)
+    elif prefix == "cancelled" and invitations.had_invitation(registration):
+        invitations.send_cancellation(registration=registration, prefix=prefix)
+    else:
+        invitations.email(registration, prefix=prefix)
+
+
+def _invite(registration: Registration) -> None:
+    invitations.send_invitation(registration=registration)
+
+
+def _uninvite(registration: Registration) -> None:
+    _email(registration, prefix="cancelled", invitation=False)
+
+
+def _own_email(registration: Registration, prefix: str, **context: Any) -> None:
+    """One of this module's own e-mails (confirm the address, a seat offered, on the list),
+    with the registrant's signed link."""
+    invitations.email(registration, prefix=prefix, manage_url=manage_url(registration), **context)
+
+
+def _after_commit(registration: Registration, was: str) -> None:
+    """The e-mails a change of status from ``was`` sends, once the transaction commits."""
+    now = registration.status
+    if now == was:
+        return
+    if now == Status.REGISTERED:
+        transaction.on_commit(lambda: _invite(registration))
+    elif now == Status.CANCELLED and was == Status.REGISTERED:
+        transaction.on_commit(lambda: _uninvite(registration))
+    elif now == Status.OFFERED:
+        transaction.on_commit(
+            lambda: _own_email(registration, "seat_offered", expires=registration.offer_expires_at)
+        )
+    elif now == Status.WAITING:
+        transaction.on_commit(lambda: _own_email(registration, "waiting_list"))
+    elif now == Status.PENDING:
+        transaction.on_commit(
+            lambda: _own_email(
+                registration, "confirm_address", confirm_url=confirm_url(registration)
             )
-        ]
-        if invitation
-        else []
-    )
-    queue_templated_email(
-        to=user.email,
-        template_prefix=f"webinars/email/{prefix}",
-        context={
-            "user": user,
-            "webinar": webinar,
-            "title": webinar.title,
-            "local": queries.zone_time(webinar.starts_at, webinar.minutes, zone),
-            "zone": zone,
-            "webinar_url": _webinar_url(webinar),
-            "joining_url": webinar.joining_url,
-        },
-        language=language_of(user),
-        kind=prefix,
-        related=registration,
-        attachments=attachments,
-    )
+        )
 
 
-def register(*, actor: User, webinar: Webinar) -> Registration:
-    """Register ``actor`` for ``webinar`` (or re-activate their cancelled registration).
+# ------------------------------------------------------------------------ rules
+
+
+def closed(webinar: Webinar, *, now: datetime | None = None) -> str:
+    """Why ``webinar`` takes no registration now (anyone), or ""."""
+    now = now or timezone.now()
+    if webinar.state == Webinar.State.CANCELLED or webinar.cancelled_at:
+        return _("This webinar is cancelled: it takes no registrations.")
+    if not webinar.is_published or webinar.starts_at is None:
+        return _("This webinar is not on the programme yet.")
+    if webinar.starts_at <= now:
+        return _("This webinar has started: registration is closed.")
+    return ""
+
+
+def seats_taken(webinar: Webinar) -> int:
+    return Registration.objects.filter(webinar=webinar, status__in=SEATED).count()
+
+
+def _status_for_new(webinar: Webinar) -> str:
+    """Registered when a seat is free and no one waits for it; else the waiting list. Call it
+    with the webinar's row locked."""
+    if webinar.capacity is None:
+        return Status.REGISTERED
+    waiting = Registration.objects.filter(webinar=webinar, status=Status.WAITING).exists()
+    if waiting or seats_taken(webinar) >= webinar.capacity:
+        return Status.WAITING
+    return Status.REGISTERED
+
+
+def _lock(webinar: Webinar) -> Webinar:
+    """The webinar's row, locked: every count of seats happens while it is held."""
+    return changes.locked(Webinar, pk=webinar.pk)
+
+
+def _record(actor: Actor | None, registration: Registration, status: str, summary: str) -> None:
+    action = {
+        Status.REGISTERED: WebinarAction.REGISTERED,
+        Status.WAITING: WebinarAction.JOINED_WAITING_LIST,
+        Status.PENDING: WebinarAction.REGISTRATION_PENDING,
+        Status.OFFERED: WebinarAction.SEAT_OFFERED,
+        Status.CANCELLED: WebinarAction.REGISTRATION_CANCELLED,
+    }[Status(status)]
+    audit.record(actor=actor, action=action, subject=registration, summary=summary)
+
+
+def _clean_answers(answers: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (answers or {}).items() if k in ANSWER_FIELDS}
+
+
+# ------------------------------------------------------------------------ services
+
+
+def register(
+    *, actor: User, webinar: Webinar, answers: dict[str, Any] | None = None
+) -> Registration:
+    """Register ``actor`` for ``webinar`` in one click (or re-activate their cancelled
+    registration); when the webinar is full, they join the waiting list.
 
     Registering twice (a double submit) keeps the one registration and sends nothing more.
-    Raises ``RegistrationRefused`` when they may not (see ``refusal``).
+    Raises ``RegistrationRefused`` when they may not (see ``queries.refusal`` and ``closed``).
 
-    Side effects: one Registration row created or set back to registered; one audit entry
-    "webinars.registered"; one e-mail to ``actor`` in their language with the calendar
-    invitation (text/calendar, METHOD:REQUEST) attached. Nothing when already registered.
+    Side effects: one Registration row created or set back to registered/waiting, with the
+    actor's e-mail, name, language and time zone; one audit entry ("webinars.registered" or
+    "webinars.joined_waiting_list"); after the commit, the invitation e-mail when registered
+    (``invitations.send_invitation``), a waiting-list e-mail otherwise.
     """
-    reason = refusal(actor, webinar)
+    reason = refusal(actor, webinar) or closed(webinar)
     if reason:
         raise RegistrationRefused(reason)
     try:
         with transaction.atomic():
-            registration, created = Registration.objects.select_for_update().get_or_create(
-                webinar=webinar, user=actor
+            locked = _lock(webinar)
+            reason = closed(locked)
+            if reason:
+                raise RegistrationRefused(reason)
+            registration = (
+                Registration.objects.select_for_update()
+                .filter(Q(user=actor) | Q(email__iexact=actor.email), webinar=locked)
+                .first()
             )
-            if not created and registration.status == Registration.Status.REGISTERED:
+            if registration is not None and registration.status in ACTIVE:
+                if registration.status == Status.PENDING and registration.user_id is None:
+                    raise RegistrationRefused(
+                        errors={
+                            "email": [_("This address is already registered for this webinar.")]
+                        }
+                    )
                 return registration
-            if not created:
-                registration.status = Registration.Status.REGISTERED
-                registration.save(update_fields=["status", "updated_at"])
-            audit.record(
-                actor=actor,
-                action=WebinarAction.REGISTERED,
-                subject=registration,
-                summary=f"{actor.email} registered for webinar {webinar.pk}: {webinar.title}"
-                + ("" if created else " (again, after cancelling)"),
+            created = registration is None
+            was = Status.CANCELLED if registration else ""
+            if registration is None:
+                registration = Registration(webinar=locked, user=actor)
+            registration.user = actor
+            registration.email = actor.email
+            registration.name = actor.name
+            registration.language = actor.language
+            registration.timezone = actor.timezone
+            registration.email_verified_at = registration.email_verified_at or timezone.now()
+            registration.offer_expires_at = None
+            for name, value in _clean_answers(answers).items():
+                setattr(registration, name, value)
+            registration.status = _status_for_new(locked)
+            registration.save()
+            _record(
+                actor,
+                registration,
+                registration.status,
+                f"{actor.email} registered for webinar {locked.pk}: {locked.title}"
+                + ("" if created else " (again, after cancelling)")
+                + (" (waiting list)" if registration.status == Status.WAITING else ""),
             )
-            registration.webinar = webinar
-            _email(registration, prefix="registered", invitation=True)
+            registration.webinar = locked
+            _after_commit(registration, was)
             return registration
     except IntegrityError:
         # A concurrent submit created it first: that one sent the e-mail.
         return Registration.objects.get(webinar=webinar, user=actor)
+
+
+def register_public(
+    *,
+    webinar: Webinar,
+    name: str,
+    email: str,
+    language: str = "",
+    zone: str = "",
+    answers: dict[str, Any] | None = None,
+) -> Registration:
+    """Register a person without an account for a public ``webinar``: pending until they
+    confirm their address by the signed link e-mailed to them (``confirm``).
+
+    Raises ``RegistrationRefused`` for a members-only, cancelled, unpublished or started
+    webinar, and (beside the field "email") for an address already registered.
+
+    Side effects: one Registration row (pending) created, or a cancelled one of that address
+    re-opened; one audit entry "webinars.registration_pending"; after the commit, one e-mail
+    to the address with the confirmation link (``CONFIRM_DAYS`` valid).
+    """
+    email = email.strip()
+    if webinar.members_only:
+        raise RegistrationRefused(
+            _(
+                "This webinar is for Alliance 8.7 members only: registering needs a verified "
+                "affiliation to a member organisation."
+            )
+        )
+    with transaction.atomic():
+        locked = _lock(webinar)
+        reason = closed(locked)
+        if reason:
+            raise RegistrationRefused(reason)
+        registration = (
+            Registration.objects.select_for_update()
+            .filter(webinar=locked, email__iexact=email)
+            .first()
+        )
+        if registration is not None and registration.status != Status.CANCELLED:
+            raise RegistrationRefused(
+                errors={"email": [_("This address is already registered for this webinar.")]}
+            )
+        if registration is None:
+            registration = Registration(webinar=locked, email=email)
+        registration.name = name.strip()
+        registration.language = language if language in dict(settings.LANGUAGES) else ""
+        registration.timezone = zone if is_valid_zone(zone) else ""
+        registration.status = Status.PENDING
+        registration.offer_expires_at = None
+        for field, value in _clean_answers(answers).items():
+            setattr(registration, field, value)
+        registration.save()
+        _record(
+            None,
+            registration,
+            Status.PENDING,
+            f"Public registration for webinar {locked.pk} waits for its address to be confirmed",
+        )
+        registration.webinar = locked
+        _after_commit(registration, "")
+    return registration
+
+
+def confirm(*, token: str, now: datetime | None = None) -> Registration:
+    """Confirm a public registrant's address by the signed link: registered, or on the
+    waiting list when the webinar is full. Confirming twice changes nothing.
+
+    Raises ``RegistrationRefused`` for a changed or expired link, or a webinar that has
+    started or is cancelled.
+
+    Side effects: the registration's ``email_verified_at`` and status; one audit entry;
+    after the commit, the invitation (registered) or the waiting-list e-mail.
+    """
+    now = now or timezone.now()
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=timedelta(days=CONFIRM_DAYS))
+        pk = data["c"]
+    except signing.SignatureExpired as exc:
+        raise RegistrationRefused(
+            _("This confirmation link has expired. Please register again.")
+        ) from exc
+    except (signing.BadSignature, KeyError, TypeError) as exc:
+        raise RegistrationRefused(_("This link is not valid.")) from exc
+    with transaction.atomic():
+        webinar_pk = Registration.objects.filter(pk=pk).values_list("webinar", flat=True).first()
+        if webinar_pk is None:
+            raise RegistrationRefused(_("This link is not valid."))
+        locked = changes.locked(Webinar, pk=webinar_pk)
+        registration = changes.locked(Registration, pk=pk)
+        if registration.status != Status.PENDING:
+            if registration.status == Status.CANCELLED:
+                raise RegistrationRefused(_("This registration was cancelled."))
+            return registration
+        reason = closed(locked, now=now)
+        if reason:
+            raise RegistrationRefused(reason)
+        registration.email_verified_at = now
+        registration.status = _status_for_new(locked)
+        registration.save(update_fields=["email_verified_at", "status", "updated_at"])
+        _record(
+            None,
+            registration,
+            registration.status,
+            f"Public registrant confirmed their address for webinar {locked.pk}: {locked.title}",
+        )
+        registration.webinar = locked
+        _after_commit(registration, Status.PENDING)
+    return registration
+
+
+def _offer_seats(webinar: Webinar, *, now: datetime) -> list[Registration]:
+    """Offer the free seats to the first in line (the webinar's row locked). Offers end after
+    ``offer_hours()``, never past the start; none once it has started."""
+    if webinar.capacity is None or webinar.starts_at is None or webinar.starts_at <= now:
+        return []
+    if webinar.state == Webinar.State.CANCELLED:
+        return []
+    free = webinar.capacity - seats_taken(webinar)
+    if free <= 0:
+        return []
+    expires = min(now + timedelta(hours=offer_hours()), webinar.starts_at)
+    offered = list(
+        Registration.objects.select_for_update()
+        .filter(webinar=webinar, status=Status.WAITING)
+        .order_by("created_at", "pk")[:free]
+    )
+    for registration in offered:
+        registration.status = Status.OFFERED
+        registration.offer_expires_at = expires
+        registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        _record(
+            None,
+            registration,
+            Status.OFFERED,
+            f"Seat of webinar {webinar.pk} offered until {expires.isoformat()}",
+        )
+        registration.webinar = webinar
+        _after_commit(registration, Status.WAITING)
+    return offered
+
+
+def _cancel(actor: Actor | None, registration: Registration, *, now: datetime) -> Registration:
+    with transaction.atomic():
+        webinar = changes.locked(Webinar, pk=registration.webinar_id)
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        if locked.status == Status.CANCELLED:
+            return locked
+        was = locked.status
+        locked.status = Status.CANCELLED
+        locked.offer_expires_at = None
+        locked.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        _record(
+            actor,
+            locked,
+            Status.CANCELLED,
+            f"{locked.email} cancelled their registration for webinar "
+            f"{webinar.pk}: {webinar.title}",
+        )
+        locked.webinar = webinar
+        _after_commit(locked, was)
+        if was in SEATED:
+            _offer_seats(webinar, now=now)
+    return locked
 
 
 def cancel(*, actor: User, registration: Registration) -> Registration:
@@ -121,27 +461,137 @@ def cancel(*, actor: User, registration: Registration) -> Registration:
     anyone else.
 
     Side effects: the Registration's status becomes cancelled; one audit entry
-    "webinars.registration_cancelled"; one e-mail to the person confirming it, in their
-    language. Later changes of time are no longer sent to them.
+    "webinars.registration_cancelled"; after the commit, the cancellation e-mail when they
+    were registered (``invitations.send_cancellation``); the freed seat offered to the first
+    in line (see ``_offer_seats``).
     """
     if registration.user_id != actor.pk and not is_secretariat(actor):
         raise RegistrationRefused(_("This is not your registration."))
+    return _cancel(actor, registration, now=timezone.now())
+
+
+def cancel_by_link(*, token: str) -> Registration:
+    """Cancel the registration a signed management link names (no login). As ``cancel``."""
+    return _cancel(None, registration_for(token), now=timezone.now())
+
+
+def confirm_offer(*, token: str, now: datetime | None = None) -> Registration:
+    """Take the seat offered to the registrant of the signed management link.
+
+    Raises ``RegistrationRefused`` when the offer expired (the seat went to the next in line)
+    or there is no offer. Confirming twice changes nothing.
+
+    Side effects: status registered; one audit entry "webinars.registered"; after the commit,
+    the invitation.
+    """
+    now = now or timezone.now()
+    registration = registration_for(token)
     with transaction.atomic():
-        locked = (
-            Registration.objects.select_for_update()
-            .select_related("user", "webinar__proposal__call")
-            .get(pk=registration.pk)
-        )
-        if locked.status == Registration.Status.CANCELLED:
+        webinar = changes.locked(Webinar, pk=registration.webinar_id)
+        locked = changes.locked(Registration, pk=registration.pk)
+        if locked.status == Status.REGISTERED:
             return locked
-        locked.status = Registration.Status.CANCELLED
-        locked.save(update_fields=["status", "updated_at"])
+        expired = locked.offer_expires_at is not None and locked.offer_expires_at <= now
+        if locked.status != Status.OFFERED or expired or closed(webinar, now=now):
+            raise RegistrationRefused(
+                _(
+                    "This offer has expired: the seat was offered to the next person on the "
+                    "waiting list."
+                )
+                if expired or locked.status == Status.CANCELLED
+                else closed(webinar, now=now) or _("No seat is offered to you at the moment.")
+            )
+        locked.status = Status.REGISTERED
+        locked.offer_expires_at = None
+        locked.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        _record(None, locked, Status.REGISTERED, f"Offered seat of webinar {webinar.pk} taken")
+        locked.webinar = webinar
+        _after_commit(locked, Status.OFFERED)
+    return locked
+
+
+def expire_offers(*, now: datetime | None = None) -> int:
+    """Pass on every expired seat offer: the offer is cancelled and the seat offered to the
+    next in line. Returns how many offers expired. Run by the scheduler (``periodic``).
+
+    Side effects: per expired offer, status cancelled and one audit entry
+    "webinars.offer_expired"; the next offers (see ``_offer_seats``)."""
+    now = now or timezone.now()
+    count = 0
+    webinar_pks = set(
+        Registration.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now).values_list(
+            "webinar", flat=True
+        )
+    )
+    for pk in sorted(webinar_pks):
+        with transaction.atomic():
+            webinar = changes.locked(Webinar, pk=pk)
+            expired = list(
+                Registration.objects.select_for_update().filter(
+                    webinar=webinar, status=Status.OFFERED, offer_expires_at__lte=now
+                )
+            )
+            for registration in expired:
+                registration.status = Status.CANCELLED
+                registration.save(update_fields=["status", "updated_at"])
+                audit.record(
+                    actor=None,
+                    action=WebinarAction.OFFER_EXPIRED,
+                    subject=registration,
+                    summary=f"Seat offer of webinar {webinar.pk} expired",
+                )
+                count += 1
+            _offer_seats(webinar, now=now)
+    return count
+
+
+def change_answers(
+    *, registration: Registration, actor: Actor | None, answers: dict[str, Any], name: str = ""
+) -> dict[str, list[str]]:
+    """Change a registrant's answers (from their signed link or their own account).
+
+    Side effects: the changed fields written; one audit entry
+    "webinars.registration_answers_changed" (field names only: the answers are personal)."""
+    values = _clean_answers(answers)
+    if name.strip() and registration.user_id is None:
+        values["name"] = name.strip()
+    with transaction.atomic():
+        locked = changes.locked(Registration, pk=registration.pk)
+        before = {field: getattr(locked, field) for field in values}
+        for field, value in values.items():
+            setattr(locked, field, value)
+        changed = [field for field in values if before[field] != getattr(locked, field)]
+        if not changed:
+            return {}
+        locked.save(update_fields=[*changed, "updated_at"])
         audit.record(
             actor=actor,
-            action=WebinarAction.REGISTRATION_CANCELLED,
+            action=WebinarAction.ANSWERS_CHANGED,
             subject=locked,
-            summary=f"{locked.user.email} cancelled their registration for webinar "
-            f"{locked.webinar_id}: {locked.webinar.title}",
+            summary="Changed: " + ", ".join(changed),
         )
-        _email(locked, prefix="cancelled", invitation=False)
-    return locked
+    return {field: ["", ""] for field in changed}
+
+
+def questions_for(series: Series) -> RegistrationQuestions:
+    """The series' registration questions; the defaults (everything asked) when none are set."""
+    found = RegistrationQuestions.objects.filter(series=series).first()
+    return found or RegistrationQuestions(series=series)
+
+
+def set_questions(*, actor: User, series: Series, **asks: bool) -> dict[str, list[str]]:
+    """Set which questions the series' registration form asks (the secretariat).
+
+    Side effects: the series' RegistrationQuestions row created or changed; one audit entry
+    "webinars.registration_questions_changed" with the changes."""
+    require_secretariat(actor)
+    with transaction.atomic():
+        RegistrationQuestions.objects.get_or_create(series=series)
+        questions = changes.locked(RegistrationQuestions, series=series)
+        return changes.update(
+            questions,
+            actor=actor,
+            action=WebinarAction.QUESTIONS_CHANGED,
+            summary=f"Registration questions of {series.slug}",
+            **asks,
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public
+from .views import board, cancellation, public, registrations, workspace
 
 app_name = "webinars"
 urlpatterns = [
@@ -10,4 +10,25 @@ urlpatterns = [
     path("webinars/<int:pk>/register/", public.register, name="register"),
     path("webinars/<int:pk>/cancel/", public.cancel, name="cancel"),
     path("series/<slug:slug>/calendar.ics", public.feed, name="feed"),
+    path(
+        "webinars/<int:pk>/register/public/",
+        registrations.register_public,
+        name="register_public",
+    ),
+    path(
+        "registrations/confirm/<str:token>/",
+        registrations.confirm,
+        name="confirm_registration",
+    ),
+    path("registrations/<str:token>/", registrations.my_registration, name="my_registration"),
+    path(
+        "manage/series/<slug:slug>/registration-questions/",
+        registrations.questions,
+        name="registration_questions",
+    ),
+    path("webinars/<int:pk>/workspace/", workspace.workspace, name="workspace"),
+    path("webinars/materials/<int:pk>/", workspace.material, name="material"),
+    path("manage/series/<slug:slug>/webinars/", board.board, name="board"),
+    path("manage/webinars/<int:pk>/cancel/", cancellation.cancel_webinar, name="cancel_webinar"),
+    path("manage/webinars/<int:pk>/remind-host/", board.remind_host, name="remind_host"),
 ]

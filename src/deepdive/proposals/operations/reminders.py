@@ -12,6 +12,7 @@ from django.utils import timezone
 from deepdive.core import audit
 from deepdive.directory.models import Affiliation
 
+from .. import tasks
 from ..actions import ProposalAction
 from ..models import CoSubmitter, Proposal
 from . import emails
@@ -121,9 +122,7 @@ def ask_once_a_contact_is_verified(affiliation: Affiliation) -> int:
 def enqueue_reminders(*, at: datetime) -> bool:
     """Run ``send_participation_reminders`` at ``at`` through the task backend; False when the
     backend cannot defer (then the ``send_participation_reminders`` command does it)."""
-    # ``tasks`` imports this package to run the reminders: imported when first needed.
-    from ..tasks import send_participation_reminders as task
-
+    task = tasks.send_participation_reminders
     if not task.get_backend().supports_defer:
         log.info("Task backend cannot defer; run `deepdive send_participation_reminders`.")
         return False

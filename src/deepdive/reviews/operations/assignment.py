@@ -1,4 +1,4 @@
-"""Run, edit and save the reviewer assignment of a call; remind late reviewers.
+"""Run, edit and save the reviewer assignment of a call; schedule the reminders (``reminders``).
 
 Every function takes keyword arguments only, writes in one transaction and records an audit
 entry with what changed. E-mails go through the outbox, in the recipient's language, once the
@@ -25,27 +25,22 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from deepdive.accounts.models import User
-from deepdive.accounts.operations import language_of
 from deepdive.core import audit
 from deepdive.core.permissions import require_secretariat
 from deepdive.core.refusals import Refused
 from deepdive.optimize.assign import solve
-from deepdive.outbox.operations import queue_templated_email
 from deepdive.proposals.models import Proposal
 from deepdive.series.models import Call
 
-from .. import access
+from .. import access, tasks
 from ..actions import ReviewsAction
 from ..assignment_input import (
     TIME_LIMIT_SECONDS,
@@ -56,10 +51,12 @@ from ..assignment_input import (
     review_round,
 )
 from ..models import Assignment, AssignmentRun, Review, Reviewer, ReviewRound
+from .emails import email_reviewer
+from .reminders import REMIND_BEFORE
+from .reminders import send_review_reminders as send_review_reminders
 
 log = logging.getLogger(__name__)
 
-REMIND_BEFORE = timedelta(days=3)
 INFEASIBLE = "infeasible"
 Pair = tuple[int, int]  # (reviewer pk, proposal pk)
 
@@ -557,7 +554,7 @@ def _tell_reviewers(plan: _Plan, round_: ReviewRound) -> None:
     for reviewer_id, proposal_id in plan.pairs:
         by_reviewer[reviewer_id].append(plan.proposals[proposal_id])
     for reviewer_id, items in by_reviewer.items():
-        _email_reviewer(
+        email_reviewer(
             reviewer=plan.reviewers[reviewer_id],
             prefix="reviews/email/assignment",
             kind="reviews.assignment",
@@ -575,122 +572,12 @@ def _schedule_reminders(round_: ReviewRound, *, now: datetime) -> None:
     transaction.on_commit(lambda: enqueue_reminders(at=at))
 
 
-# --- Reminders ------------------------------------------------------------------------------
-
-
-def send_review_reminders(*, now: datetime | None = None) -> int:
-    """Remind reviewers whose window closes within three days of what they have left, once.
-
-    Due: an ACTIVE assignment of an active reviewer, on a proposal still submitted, with no
-    submitted review, not in conflict, in a round open at ``now`` that closes within three days,
-    and not reminded yet. Returns how many reviewers were written to; safe to run any number of
-    times. Side effects: one e-mail per reviewer listing the due proposals; the assignments'
-    ``reminded_at``; audit entry "reviews.reminders" when any were sent.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        submitted_review = Review.objects.filter(
-            reviewer=OuterRef("reviewer"),
-            proposal=OuterRef("proposal"),
-            status=Review.Status.SUBMITTED,
-        )
-        due = list(
-            Assignment.objects.select_for_update(of=("self",))
-            .filter(
-                status=Assignment.Status.ACTIVE,
-                reminded_at__isnull=True,
-                reviewer__status=Reviewer.Status.ACTIVE,
-                proposal__status=Proposal.Status.SUBMITTED,
-                proposal__call__review_round__opens_at__lte=now,
-                proposal__call__review_round__closes_at__gt=now,
-                proposal__call__review_round__closes_at__lte=now + REMIND_BEFORE,
-            )
-            .exclude(Exists(submitted_review))
-            .select_related("reviewer", "reviewer__user", "proposal", "proposal__call")
-            .order_by("reviewer_id", "proposal__title", "proposal_id")
-        )
-        conflicts_by_call: dict[int, set[tuple[int, int]]] = {}
-        by_reviewer: dict[int, list[Assignment]] = defaultdict(list)
-        for row in due:
-            call = row.proposal.call
-            if call.pk not in conflicts_by_call:
-                conflicts_by_call[call.pk] = access.conflict_pairs(call)
-            if (row.reviewer_id, row.proposal_id) in conflicts_by_call[call.pk]:
-                continue
-            by_reviewer[row.reviewer_id].append(row)
-        for rows in by_reviewer.values():
-            reviewer = rows[0].reviewer
-            _email_reviewer(
-                reviewer=reviewer,
-                prefix="reviews/email/reminder",
-                kind="reviews.reminder",
-                round_=review_round(reviewer.call),
-                proposals=[row.proposal for row in rows],
-            )
-        reminded = [row.pk for rows in by_reviewer.values() for row in rows]
-        Assignment.objects.filter(pk__in=reminded).update(reminded_at=now)
-        if reminded:
-            audit.record(
-                actor=None,
-                action=ReviewsAction.REMINDERS_SENT,
-                summary=(
-                    f"Review reminders sent to {len(by_reviewer)} reviewer(s) "
-                    f"for {len(reminded)} assignment(s)"
-                ),
-                changes={"assignments": [str(pk) for pk in reminded]},
-            )
-    return len(by_reviewer)
-
-
 def enqueue_reminders(*, at: datetime) -> bool:
     """Run ``send_review_reminders`` at ``at`` through the task backend; False when the backend
     cannot defer (then the ``send_review_reminders`` command, run from cron, does it)."""
-    from ..tasks import send_review_reminders as task
-
+    task = tasks.send_review_reminders
     if not task.get_backend().supports_defer:
         log.info("Task backend cannot defer; run `deepdive send_review_reminders`.")
         return False
     task.using(run_after=at).enqueue()
     return True
-
-
-# --- E-mails --------------------------------------------------------------------------------
-
-
-def _mine_url() -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("reviews:mine")
-
-
-def _recipient(reviewer: Reviewer) -> tuple[str, str]:
-    """The address and language to write to a reviewer in."""
-    if reviewer.user is not None:
-        return reviewer.user.email, language_of(reviewer.user)
-    languages = dict(settings.LANGUAGES)
-    spoken = [code for code in reviewer.languages or [] if code in languages]
-    return reviewer.email, spoken[0] if spoken else settings.LANGUAGE_CODE
-
-
-def _email_reviewer(
-    *,
-    reviewer: Reviewer,
-    prefix: str,
-    kind: str,
-    round_: ReviewRound,
-    proposals: list[Proposal],
-) -> None:
-    address, language = _recipient(reviewer)
-    queue_templated_email(
-        to=address,
-        template_prefix=prefix,
-        context={
-            "reviewer": reviewer,
-            "name": reviewer.user.get_full_name() if reviewer.user is not None else "",
-            "call": round_.call,
-            "round": round_,
-            "proposals": proposals,
-            "mine_url": _mine_url(),
-        },
-        language=language,
-        kind=kind,
-        related=reviewer,
-    )

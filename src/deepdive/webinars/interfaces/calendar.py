@@ -48,13 +48,19 @@ def description(webinar: Webinar, *, joining: bool = False) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def event(webinar: Webinar, *, joining: bool = False, stamp: datetime | None = None) -> Event:
-    """The VEVENT of a published webinar."""
-    start = webinar.starts_at.astimezone(UTC)
+def event(
+    webinar: Webinar,
+    *,
+    joining: bool = False,
+    stamp: datetime | None = None,
+    sequence: int | None = None,
+) -> Event:
+    """The VEVENT of a published webinar (``sequence``: the webinar's unless given)."""
+    start = _start_of(webinar)
     item = Event()
     item.add("uid", webinar.uid)
     item.add("dtstamp", (stamp or timezone.now()).astimezone(UTC))
-    item.add("sequence", webinar.sequence)
+    item.add("sequence", webinar.sequence if sequence is None else sequence)
     item.add("dtstart", start)
     item.add("dtend", start + timedelta(minutes=webinar.minutes))
     item.add("summary", webinar.title)
@@ -106,11 +112,8 @@ def feed(name: str, webinars: Iterable[Webinar], *, empty_zone: str = "Europe/Pa
     return cal.to_ical()
 
 
-def invitation(webinar: Webinar, *, attendee_email: str, attendee_name: str = "") -> bytes:
-    """An iTIP REQUEST for one person (RFC 5546): sent on publication and on every change, it
-    updates the event already in their calendar because UID stays and SEQUENCE rises."""
-    cal = _calendar(webinar.title, method="REQUEST")
-    item = event(webinar, joining=True)
+def _people(item: Event, *, attendee_email: str, attendee_name: str, partstat: str) -> None:
+    """The ORGANIZER (the platform's sender) and one ATTENDEE line for the person."""
     organiser_name, organiser_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     organiser = vCalAddress(f"mailto:{organiser_email}")
     organiser.params["cn"] = vText(organiser_name or organiser_email)
@@ -119,20 +122,90 @@ def invitation(webinar: Webinar, *, attendee_email: str, attendee_name: str = ""
     if attendee_name:
         attendee.params["cn"] = vText(attendee_name)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
-    attendee.params["partstat"] = vText("NEEDS-ACTION")
+    if partstat:
+        attendee.params["partstat"] = vText(partstat)
+    if partstat == "NEEDS-ACTION":
+        attendee.params["rsvp"] = vText("TRUE")
     item.add("attendee", attendee)
+
+
+def invitation(
+    webinar: Webinar,
+    *,
+    attendee_email: str,
+    attendee_name: str = "",
+    sequence: int | None = None,
+    zone: str = "",
+) -> bytes:
+    """An iTIP REQUEST for one person (RFC 5546): sent on publication and on every change, it
+    updates the event already in their calendar because UID stays and SEQUENCE rises. Times
+    are in UTC; ``zone`` (the event's reference zone) is noted in X-WR-TIMEZONE."""
+    cal = _calendar(webinar.title, method="REQUEST")
+    if zone:
+        cal.add("x-wr-timezone", zone)
+    item = event(webinar, joining=True, sequence=sequence)
+    _people(
+        item, attendee_email=attendee_email, attendee_name=attendee_name, partstat="NEEDS-ACTION"
+    )
     cal.add_component(item)
     return cal.to_ical()
 
 
-def invitation_attachment(webinar: Webinar, *, attendee_email: str, attendee_name: str = ""):
+def cancellation(
+    webinar: Webinar, *, attendee_email: str, attendee_name: str = "", sequence: int
+) -> bytes:
+    """An iTIP CANCEL for one person (RFC 5546): same UID, a SEQUENCE above the last one sent
+    to them, STATUS:CANCELLED; their calendar removes the event."""
+    cal = _calendar(webinar.title, method="CANCEL")
+    item = event(webinar, sequence=sequence)
+    item["status"] = vText("CANCELLED")
+    _people(item, attendee_email=attendee_email, attendee_name=attendee_name, partstat="")
+    cal.add_component(item)
+    return cal.to_ical()
+
+
+def invitation_attachment(
+    webinar: Webinar,
+    *,
+    attendee_email: str,
+    attendee_name: str = "",
+    sequence: int | None = None,
+    zone: str = "",
+) -> dict[str, str]:
     """The invitation as an outbox attachment (``outbox.operations.queue_email``)."""
-    content = invitation(webinar, attendee_email=attendee_email, attendee_name=attendee_name)
+    content = invitation(
+        webinar,
+        attendee_email=attendee_email,
+        attendee_name=attendee_name,
+        sequence=sequence,
+        zone=zone,
+    )
     return {
         "filename": "invite.ics",
         "content_type": "text/calendar; method=REQUEST",
         "content": content.decode("utf-8"),
     }
+
+
+def cancellation_attachment(
+    webinar: Webinar, *, attendee_email: str, attendee_name: str = "", sequence: int
+) -> dict[str, str]:
+    """The cancellation as an outbox attachment, its MIME method matching (CANCEL)."""
+    content = cancellation(
+        webinar, attendee_email=attendee_email, attendee_name=attendee_name, sequence=sequence
+    )
+    return {
+        "filename": "cancel.ics",
+        "content_type": "text/calendar; method=CANCEL",
+        "content": content.decode("utf-8"),
+    }
+
+
+def _start_of(webinar: Webinar) -> datetime:
+    """The published start in UTC; a webinar without one has no calendar event."""
+    if webinar.starts_at is None:
+        raise ValueError(f"webinar {webinar.pk} has no published start")
+    return webinar.starts_at.astimezone(UTC)
 
 
 def _utc_stamp(moment: datetime) -> str:
@@ -144,7 +217,8 @@ def google_link(webinar: Webinar) -> str:
     query = {
         "action": "TEMPLATE",
         "text": webinar.title,
-        "dates": f"{_utc_stamp(webinar.starts_at)}/{_utc_stamp(webinar.ends_at)}",
+        "dates": f"{_utc_stamp(_start_of(webinar))}/"
+        f"{_utc_stamp(_start_of(webinar) + timedelta(minutes=webinar.minutes))}",
         "details": description(webinar),
     }
     return "https://calendar.google.com/calendar/render?" + urlencode(query)
@@ -156,8 +230,10 @@ def outlook_link(webinar: Webinar) -> str:
         "path": "/calendar/action/compose",
         "rru": "addevent",
         "subject": webinar.title,
-        "startdt": webinar.starts_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "enddt": webinar.ends_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "startdt": _start_of(webinar).isoformat().replace("+00:00", "Z"),
+        "enddt": (_start_of(webinar) + timedelta(minutes=webinar.minutes))
+        .isoformat()
+        .replace("+00:00", "Z"),
         "body": description(webinar),
     }
     return "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(query)

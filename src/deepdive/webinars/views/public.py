@@ -20,6 +20,7 @@ from .. import queries, registration
 from ..forms import ProgrammeFilterForm
 from ..interfaces import calendar
 from ..models import Registration, Webinar
+from .registrations import box as registration_box
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -89,6 +90,13 @@ def detail(request, pk: int):
         reader_zone=getattr(request, "timezone_name", "UTC"),
         now=timezone.now(),
     )
+    context.update(
+        queries.workspace_sections(
+            webinar, user=request.user, language=getattr(request, "LANGUAGE_CODE", "")
+        )
+    )
+    context.update(registration_box(context["registration"]))
+    context.update(queries.cancellation_facts(webinar, user=request.user))
     return render(request, "webinars/detail.html", context)
 
 

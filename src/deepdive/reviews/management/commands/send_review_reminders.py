@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from deepdive.reviews.operations import assignment
+from deepdive.reviews.operations import reminders
 
 
 class Command(BaseCommand):
@@ -10,5 +10,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        count = assignment.send_review_reminders()
+        count = reminders.send_review_reminders()
         self.stdout.write(f"{count} reviewer(s) reminded.")

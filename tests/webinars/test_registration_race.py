@@ -1,0 +1,56 @@
+"""100 registrations at the same moment for 20 seats, on real connections in threads
+(tests/races.py): never more than 20 registered, the others on the waiting list."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from deepdive.outbox.models import OutboxMessage
+from deepdive.webinars import registration as registrations
+from deepdive.webinars.models import Registration
+from tests.races import database_on_disk, race
+from tests.webinars.factories import PublishedWebinarFactory, ReaderFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SEATS = 20
+PEOPLE = 100
+# PostgreSQL's default max_connections (100, 3 kept for superusers) cannot hold 100 threads
+# plus the test's own connection: at most this many are open at once, the rest wait their turn.
+CONNECTIONS = 80
+
+
+@pytest.fixture
+def setting(transactional_db, tmp_path):
+    webinar = PublishedWebinarFactory(capacity=SEATS, members_only=False)
+    people = [ReaderFactory() for _ in range(PEOPLE)]
+    with database_on_disk(tmp_path):
+        yield webinar, people
+
+
+def test_100_registrations_at_once_for_20_seats_never_exceed_them(setting):
+    webinar, people = setting
+
+    slots = threading.BoundedSemaphore(CONNECTIONS)
+
+    def register(person):
+        def job():
+            with slots:
+                try:
+                    return registrations.register(actor=person, webinar=webinar)
+                finally:
+                    connection.close()
+
+        return job
+
+    results = race(*(register(person) for person in people))
+
+    assert not [r for r in results if isinstance(r, Exception)], [
+        r for r in results if isinstance(r, Exception)
+    ][:3]
+    statuses = list(Registration.objects.filter(webinar=webinar).values_list("status", flat=True))
+    assert len(statuses) == PEOPLE
+    assert statuses.count("registered") == SEATS
+    assert statuses.count("waiting") == PEOPLE - SEATS
+    assert OutboxMessage.objects.filter(kind="registered").count() == SEATS
