@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import vobject
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from deepdive.accounts.models import User
@@ -21,7 +22,7 @@ from deepdive.outbox.models import OutboxMessage
 from deepdive.series.models import Call
 from deepdive.timetable.models import TimetableRules
 from deepdive.timetable.queries import hosts_of
-from deepdive.webinars.models import Webinar
+from deepdive.webinars.models import RepeatSession, Webinar
 
 from .conftest import SCREENSHOTS, log_in
 
@@ -208,6 +209,14 @@ def test_the_demo_timetable_is_planned_published_and_read_in_three_zones(
     assert parsed.vevent.uid.value == moved.uid
 
     # --- anonymous readers in three time zones -----------------------------------------------
+    # The demo's other published webinars: the pilot's (past) and its published call's.
+    elsewhere = Webinar.objects.filter(
+        proposal__call__series=series, published_at__isnull=False, starts_at__isnull=False
+    ).exclude(proposal__call=call)
+    upcoming_elsewhere = elsewhere.filter(starts_at__gte=timezone.now()).count()
+    repeats_elsewhere = RepeatSession.objects.filter(
+        webinar__in=elsewhere, starts_at__isnull=False, cancelled_at__isnull=True
+    ).count()
     start, end = moved.starts_at, moved.ends_at
     in_paris, end_paris = start.astimezone(paris), end.astimezone(paris)
     for zone, short in READERS:
@@ -223,7 +232,7 @@ def test_the_demo_timetable_is_planned_published_and_read_in_three_zones(
                 re.compile(shown.replace(" ", "_"))
             )
             upcoming = reader.get_by_role("list", name="Upcoming webinars")
-            expect(upcoming.get_by_role("listitem")).to_have_count(6)
+            expect(upcoming.get_by_role("listitem")).to_have_count(6 + upcoming_elsewhere)
             past = reader.get_by_role("list", name="Past webinars")
             expect(past.get_by_role("listitem")).to_have_count(3)
             card = upcoming.locator("article").filter(has_text=moved.title)
@@ -273,9 +282,12 @@ def test_the_demo_timetable_is_planned_published_and_read_in_three_zones(
     assert JOINING not in text
     feed = vobject.readOne(text)
     events = feed.vevent_list
-    assert len(events) == 9  # the pilot's 3 past webinars and the 6 just published
+    # the pilot's 3 past webinars, the 6 just published and the demo's other published ones,
+    # each repeat session its own event
+    expected = 6 + elsewhere.count() + repeats_elsewhere
+    assert len(events) == expected
     by_uid = {event.uid.value: event for event in events}
-    assert len(by_uid) == 9
+    assert len(by_uid) == expected
     event = by_uid[moved.uid]
     assert event.dtstart.value == moved.starts_at
     assert event.dtend.value == moved.ends_at

@@ -157,3 +157,34 @@ def test_a_host_completes_the_workspace_and_the_secretariat_approves(page, webin
         ("Talks and questions", 50),
     ]
     assert Material.objects.get(webinar=webinar).content_type == "application/pdf"
+
+
+def test_a_host_names_a_speakers_organisation_on_a_phone(page, webinar, screenshot):
+    lead = webinar.proposal.lead_organisation
+    log_in(page, HOST, PASSWORD)
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"/webinars/{webinar.pk}/workspace/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    no_axe_violations(page)
+    screenshot("workspace-375")
+
+    first = group(page, "Person 1")
+    first.get_by_label(label("Name")).fill("Ama Mensah")
+    first.get_by_label(label("Organisation in the directory")).fill("Nowhere Union")
+    page.get_by_role("button", name="Save the speakers").click()
+    box = group(page, "Person 1").get_by_label(label("Organisation in the directory"))
+    expect(box).to_have_value("Nowhere Union")
+    expect(group(page, "Person 1")).to_contain_text(
+        "This organisation is not in the directory: choose one of the names suggested"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    no_axe_violations(page)
+    screenshot("workspace-375-organisation-error")
+
+    box.fill(lead.name)
+    page.get_by_role("button", name="Save the speakers").click()
+    expect(page.get_by_text("The speakers are saved.")).to_be_visible()
+    expect(
+        group(page, "Person 1").get_by_label(label("Organisation in the directory"))
+    ).to_have_value(str(lead))
+    assert webinar.speakers.get().organisation == lead

@@ -167,6 +167,7 @@ def test_every_app_declares_its_jobs():
         "reviews.review_reminders": timedelta(hours=1),
         "selection.hosting_reminders": timedelta(hours=1),
         "webinars.expire_offers": timedelta(minutes=15),
+        "webinars.forget_unconfirmed": timedelta(hours=1),
         "webinars.held": timedelta(minutes=15),
         "webinars.host_reminders": timedelta(hours=1),
         "webinars.reminders": timedelta(minutes=5),

@@ -10,6 +10,9 @@ from deepdive.series.models import Call
 
 pytestmark = pytest.mark.django_db
 
+# The demo's calls other than the open one.
+PAST_CALLS = ["first-round-reviewed", "2026-round-selected", "2026-pilot", "2026-round-three"]
+
 
 def test_demo_covers_what_the_platform_shows():
     load_demo(password="demo-pass-123")
@@ -29,9 +32,9 @@ def test_demo_covers_what_the_platform_shows():
     assert Affiliation.objects.filter(
         user__email="member@example.org", status=Affiliation.Status.VERIFIED
     ).exists()
-    call = Call.objects.exclude(
-        slug__in=["first-round-reviewed", "2026-round-selected", "2026-pilot"]
-    ).get(series__action_group__name__icontains="supply")
+    call = Call.objects.exclude(slug__in=PAST_CALLS).get(
+        series__action_group__name__icontains="supply"
+    )
     assert call.status == Call.Status.OPEN
 
 
@@ -52,9 +55,7 @@ def test_demo_call_has_proposals_for_the_secretariat_to_see():
     from deepdive.proposals.models import CoSubmitter, Proposal
 
     load_demo(password="demo-pass-123")
-    proposals = Proposal.objects.exclude(
-        call__slug__in=["first-round-reviewed", "2026-round-selected", "2026-pilot"]
-    )
+    proposals = Proposal.objects.exclude(call__slug__in=PAST_CALLS)
     assert proposals.filter(status=Proposal.Status.SUBMITTED).count() >= 6
     assert proposals.filter(status=Proposal.Status.DRAFT).exists()
     assert proposals.filter(status=Proposal.Status.WITHDRAWN).exists()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from deepdive.directory.models import Affiliation
 from deepdive.series.times import local_to_utc
 from deepdive.timetable.models import TimetableRules
-from deepdive.webinars.models import Registration, Webinar
+from deepdive.webinars.models import Registration, RepeatSession, Webinar
 from tests.accounts.factories import AffiliationFactory
 from tests.accounts.factories import UserFactory as AccountFactory
 from tests.proposals.factories import (
@@ -30,6 +30,7 @@ __all__ = [
     "PublishedWebinarFactory",
     "ReaderFactory",
     "RegistrationFactory",
+    "RepeatSessionFactory",
     "SeriesFactory",
     "SpeakerFactory",
     "WebinarFactory",
@@ -102,3 +103,15 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
 
     webinar = factory.SubFactory(PublishedWebinarFactory)
     user = factory.SubFactory(ReaderFactory)
+
+
+class RepeatSessionFactory(factory.django.DjangoModelFactory):
+    """A published repeat session of a published webinar, by default 10 hours after it (an
+    evening in Paris for the Americas and the Pacific)."""
+
+    class Meta:
+        model = RepeatSession
+
+    webinar = factory.SubFactory(PublishedWebinarFactory)
+    starts_at = factory.LazyAttribute(lambda o: o.webinar.starts_at + timedelta(hours=10))
+    planned_start = factory.LazyAttribute(lambda o: o.starts_at)

@@ -10,7 +10,7 @@ from deepdive.outbox.models import OutboxMessage
 from deepdive.webinars import registration as registrations
 from deepdive.webinars.models import Registration
 from tests.races import database_on_disk, race
-from tests.webinars.factories import PublishedWebinarFactory, ReaderFactory
+from tests.webinars.factories import PublishedWebinarFactory, ReaderFactory, RepeatSessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,3 +54,39 @@ def test_100_registrations_at_once_for_20_seats_never_exceed_them(setting):
     assert statuses.count("registered") == SEATS
     assert statuses.count("waiting") == PEOPLE - SEATS
     assert OutboxMessage.objects.filter(kind="registered").count() == SEATS
+
+
+@pytest.fixture
+def two_sessions(transactional_db, tmp_path):
+    webinar = PublishedWebinarFactory(capacity=SEATS, members_only=False)
+    repeat = RepeatSessionFactory(webinar=webinar)
+    people = [ReaderFactory() for _ in range(PEOPLE)]
+    with database_on_disk(tmp_path):
+        yield webinar, repeat, people
+
+
+def test_registrations_at_once_for_two_sessions_never_exceed_either(two_sessions):
+    webinar, repeat, people = two_sessions
+    slots = threading.BoundedSemaphore(CONNECTIONS)
+
+    def register(person, chosen):
+        def job():
+            with slots:
+                try:
+                    return registrations.register(actor=person, webinar=webinar, repeat=chosen)
+                finally:
+                    connection.close()
+
+        return job
+
+    results = race(
+        *(register(person, repeat if n % 2 else None) for n, person in enumerate(people))
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    first = Registration.objects.filter(webinar=webinar, repeat__isnull=True)
+    again = Registration.objects.filter(webinar=webinar, repeat=repeat)
+    assert first.filter(status="registered").count() == SEATS
+    assert again.filter(status="registered").count() == SEATS
+    assert first.filter(status="waiting").count() == PEOPLE // 2 - SEATS
+    assert again.filter(status="waiting").count() == PEOPLE // 2 - SEATS

@@ -509,3 +509,50 @@ def test_public_page_shows_description_agenda_consented_speakers_and_public_file
     assert "Welcome" in page and "Talks" in page
     assert "Ama Mensah" in page and "Hidden Person" not in page
     assert "Public slides" in page and "Hosts&#x27; notes" not in page
+
+
+def test_approve_refuses_a_webinar_not_submitted_and_a_second_click_is_harmless(
+    webinar, host, secretariat
+):
+    complete(webinar, host)
+    with pytest.raises(preparation.WorkspaceRefused) as refused:
+        preparation.approve(actor=secretariat, webinar=webinar)
+    assert str(refused.value) == "The hosts have not submitted this webinar as ready yet."
+    preparation.submit_ready(actor=host, webinar=webinar)
+    preparation.submit_ready(actor=host, webinar=webinar)
+    preparation.approve(actor=secretariat, webinar=webinar)
+    preparation.approve(actor=secretariat, webinar=webinar)
+    assert [
+        e.action
+        for e in AuditEntry.objects.filter(
+            action__in=["webinars.submitted", "webinars.approved"]
+        ).order_by("pk")
+    ] == ["webinars.submitted", "webinars.approved"]
+
+
+def test_a_cancelled_webinar_cannot_be_submitted_or_sent_back(webinar, host, secretariat):
+    complete(webinar, host)
+    Webinar.objects.filter(pk=webinar.pk).update(state=Webinar.State.CANCELLED)
+    with pytest.raises(preparation.WorkspaceRefused):
+        preparation.submit_ready(actor=host, webinar=webinar)
+    with pytest.raises(preparation.WorkspaceRefused):
+        preparation.send_back(actor=secretariat, webinar=webinar, comment="Add a speaker.")
+
+
+def test_every_section_posts_to_the_page_and_comes_back_to_its_part(client, webinar, host):
+    client.force_login(host)
+    url = reverse("webinars:workspace", kwargs={"pk": webinar.pk})
+    response = client.post(
+        url,
+        {
+            "section": "technical",
+            "technical-platform": "zoom",
+            "technical-joining_url": "https://zoom.example.org/j/9",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}#technical"
+    response = client.post(url, {"section": "technical", "technical-joining_url": "http://x"})
+    assert response.status_code == 400
+    assert "Give the joining link (it starts with https://)." in response.content.decode()
+    assert client.post(url, {"section": "nothing"}).status_code == 404

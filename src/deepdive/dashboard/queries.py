@@ -1,5 +1,7 @@
 """Reads that the home pages need: a person's dashboard, the manage home, the 403 page."""
 
+from django.urls import reverse
+
 from deepdive.directory.models import Affiliation, Organisation
 from deepdive.outbox import queries as outbox_queries
 from deepdive.outbox.models import OutboxMessage
@@ -7,7 +9,9 @@ from deepdive.proposals.access import editable_proposals
 from deepdive.reviews.queries_pool import invitations_for
 from deepdive.reviews.queries_reviewing import my_reviews
 from deepdive.series.models import Series
+from deepdive.webinars import queries as webinar_queries
 from deepdive.webinars.models import Registration, Webinar
+from deepdive.webinars.registration import manage_token
 
 
 def pending_organisations(user):
@@ -41,13 +45,25 @@ def dashboard_for(user) -> dict:
             .select_related("proposal__call")
             .order_by("starts_at", "pk")
         ),
-        "registrations": list(
-            Registration.objects.filter(user=user, status=Registration.Status.REGISTERED)
-            .filter(webinar__published_at__isnull=False)
-            .select_related("webinar__proposal")
-            .order_by("webinar__starts_at")
-        ),
+        "registrations": my_registrations(user),
     }
+
+
+def my_registrations(user) -> list[Registration]:
+    """The webinars ``user`` is registered for, signed in or (before they had an account)
+    with an address now verified in their account; each with ``manage_url``, their own
+    page by the signed link, where they change or cancel it."""
+    registrations = list(
+        webinar_queries.registrations_of(user)
+        .filter(status=Registration.Status.REGISTERED, webinar__published_at__isnull=False)
+        .select_related("webinar__proposal")
+        .order_by("webinar__starts_at", "pk")
+    )
+    for registration in registrations:
+        registration.manage_url = reverse(
+            "webinars:my_registration", kwargs={"token": manage_token(registration)}
+        )
+    return registrations
 
 
 def secretariat_overview() -> dict:

@@ -729,6 +729,22 @@ CALL_TRANSLATIONS = {
             ),
         },
     },
+    "2026-round-three": {
+        "fr": {
+            "title": "Troisième cycle : webinaires au programme",
+            "description": (
+                "Le troisième cycle de la série : son calendrier est publié et ses webinaires "
+                "ont lieu dans les semaines à venir."
+            ),
+        },
+        "es": {
+            "title": "Tercera ronda: seminarios web en el programa",
+            "description": (
+                "La tercera ronda de la serie: su calendario está publicado y sus seminarios "
+                "web se celebran en las próximas semanas."
+            ),
+        },
+    },
     "2026-pilot": {
         "fr": {
             "title": "Webinaires pilotes",

@@ -1,8 +1,10 @@
 """The demo: reference data, fictitious partners, the contract's demo accounts and the
 Supply Chains series with an open call, a call under review, a call whose selected hosts
-confirmed (its timetable to plan) and a pilot whose webinars were held. Loading again creates
+confirmed (its timetable to plan), a call whose timetable is published with its webinars in
+every state before they are held, and a pilot whose webinars were held. Loading again creates
 nothing twice."""
 
+import functools
 import re
 from datetime import datetime, time, timedelta
 from typing import cast
@@ -10,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,7 +37,9 @@ from .data import (
     SERIES_TRANSLATIONS,
 )
 from .reviews import load_reviewed_call
-from .selected import load_pilot_call, load_selected_call
+from .selected import PILOT_SLUG, load_pilot_call, load_selected_call
+from .webinars import cancel_webinars, load_published_call
+from .workspaces import hold_pilot
 
 CALL_ZONE = "Europe/Zurich"
 
@@ -62,10 +67,12 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
     """Load everything the demo shows; return how many rows of each kind were created.
 
     Side effects: reference data, organisations, users with verified e-mail addresses and
-    affiliations, one series and its calls (``reviews.py``, ``selected.py``) with their
-    proposals, reviews, selections, webinars and e-mails, one audit entry. Existing rows are
-    left as they are, except that the series' and calls' French and Spanish texts are filled
-    in where they are missing (``_translate``).
+    affiliations, one series and its calls (``reviews.py``, ``selected.py``, ``webinars.py``)
+    with their proposals, reviews, selections, webinars, workspaces, registrations and
+    e-mails, one audit entry. Two transactions: the webinar the demo cancels is cancelled in
+    the second (``webinars.cancel_webinars``). Existing rows are left as they are, except
+    that the series' and calls' French and Spanish texts are filled in where they are missing
+    (``_translate``).
     """
     password = password or settings.DEMO_PASSWORD
     now = now or timezone.now()
@@ -78,6 +85,9 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         "reviewed calls": 0,
         "selected calls": 0,
         "pilot calls": 0,
+        "published calls": 0,
+        "registrations": 0,
+        "cancelled webinars": 0,
     }
     with transaction.atomic():
         load_reference_data()
@@ -99,10 +109,23 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         created["selected calls"] += load_selected_call(
             series=series, password=password, contact_for=_contact, now=now
         )
-        created["pilot calls"] += load_pilot_call(
-            series=series, password=password, contact_for=_contact, now=now
+        pilot = load_pilot_call(series=series, password=password, contact_for=_contact, now=now)
+        created["pilot calls"] += pilot
+        if pilot:
+            pilot_call = series.calls.get(slug=PILOT_SLUG)
+            created["registrations"] += hold_pilot(
+                call=pilot_call, password=password, account=_account, now=now
+            )
+        published, registered = load_published_call(
+            series=series, password=password, contact_for=_contact, account=_account, now=now
         )
+        created["published calls"] += published
+        created["registrations"] += registered
         _translate(series)
+    # Cancelled in a transaction of its own, after the one whose commit sent its registrants
+    # their invitations: the cancellation (METHOD:CANCEL) must come after them.
+    with transaction.atomic():
+        created["cancelled webinars"] += cancel_webinars()
         if any(created.values()):
             audit.record(
                 actor=None, action=DemoAction.LOADED, summary=f"Demo data loaded: {created}"
@@ -152,7 +175,7 @@ def _account(
     is_secretariat = organisation_name is None
     user = User.objects.create_user(
         email=email,
-        password=password,
+        password=None,
         name=name,
         timezone=zone,
         language=language,
@@ -160,6 +183,7 @@ def _account(
         is_staff=is_secretariat,
         is_superuser=is_secretariat,
     )
+    User.objects.filter(pk=user.pk).update(password=_hashed(password))
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if organisation_name:
         Affiliation.objects.create(
@@ -170,6 +194,13 @@ def _account(
             decided_at=timezone.now(),
         )
     return 1
+
+
+@functools.cache
+def _hashed(password: str) -> str:
+    """The demo password, hashed once: every demo account has it, and hashing it for each of
+    them (on purpose slow) was most of the demo's load time."""
+    return make_password(password)
 
 
 def _series(supply_chains: ActionGroup | None) -> tuple[Series, int]:

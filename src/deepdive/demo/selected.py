@@ -5,8 +5,10 @@
   availability (``host@example.org`` hosts the Atlas Garment Makers' Association's), and
   timetable rules with the defaults over twelve weeks of weekdays starting at least three weeks
   from now, with a blackout date. The timetable is NOT planned: the secretariat does it.
-- "2026-pilot": a small past call whose three webinars were published and held in the last
-  weeks, so the public programme has past webinars.
+  The demo host's workspace is half prepared (``workspaces.prepare_host_workspace``).
+- "2026-pilot": a small past call whose three webinars were prepared, approved, published and
+  held in the last weeks (their registrants: ``workspaces.hold_pilot``, run by ``load_demo``),
+  so the public programme has past webinars.
 
 Everything goes through the operations the pages use (proposals, reviews, the selection run,
 its confirmation, the decision e-mails approved, the hosts' answers). Shortcuts, for the demo
@@ -39,6 +41,7 @@ from deepdive.timetable.models import TimetableRules
 from deepdive.webinars.models import Webinar
 
 from .reviews import REVIEWERS, add_reviewer
+from .workspaces import prepare_host_workspace, prepare_pilot
 
 ZONE = "Europe/Zurich"
 REFERENCE_ZONE = "Europe/Paris"
@@ -268,6 +271,9 @@ def load_selected_call(*, series: Series, password: str, contact_for, now=None) 
         blackout=blackout_in(first, last),
         updated_by=User.objects.get(email="secretariat@example.org"),
     )
+    prepare_host_workspace(
+        call=call, organisation=HOST_ORGANISATION, password=password, contact_for=contact_for
+    )
     return 1
 
 
@@ -295,14 +301,18 @@ def load_pilot_call(*, series: Series, password: str, contact_for, now=None) -> 
         )
     paris = ZoneInfo(REFERENCE_ZONE)
     today = now.astimezone(paris).date()
-    starts = []
+    times = {}
     for (weeks, weekday), spec in zip(PILOT_WEEKS, PILOT, strict=True):
         day = today - timedelta(weeks=weeks)
         day += timedelta(days=weekday - 1 - day.weekday())
-        start = datetime.combine(day, time(14, 0), tzinfo=paris)
+        times[spec.title] = datetime.combine(day, time(14, 0), tzinfo=paris)
+    # Prepared, submitted and approved before publication (``workspaces.py``).
+    prepare_pilot(call=call, starts=times, password=password, contact_for=contact_for)
+    starts = []
+    for title, start in times.items():
         starts.append(start.date())
         published = start - timedelta(weeks=4)
-        Webinar.objects.filter(proposal__call=call, proposal__title=spec.title).update(
+        Webinar.objects.filter(proposal__call=call, proposal__title=title).update(
             planned_start=start, starts_at=start, published_at=published, sequence=0
         )
     # The pilot is over: its hosts answered long ago (a shortcut, as for the call's dates).

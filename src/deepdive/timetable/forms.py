@@ -262,3 +262,23 @@ class MoveForm(forms.Form):
                     },
                 )
         return data
+
+
+class RepeatWindowForm(forms.Form):
+    """The daily window in which to look for a repeat session (the secretariat may widen the
+    rules' window for it): from and to, times in the reference zone."""
+
+    repeat_from = forms.TimeField(label=_lazy("Repeat may start from"), widget=_time_widget())
+    repeat_to = forms.TimeField(label=_lazy("Repeat must end by"), widget=_time_widget())
+
+    def __init__(self, *args: Any, zone: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name in ("repeat_from", "repeat_to"):
+            self.fields[name].help_text = _("In %(zone)s.") % {"zone": zone.replace("_", " ")}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("repeat_from"), data.get("repeat_to")
+        if start is not None and end is not None and end <= start:
+            self.add_error("repeat_to", _("The end must come after the start."))
+        return data

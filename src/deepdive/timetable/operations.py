@@ -39,10 +39,10 @@ from deepdive.optimize.timetable import (
 from deepdive.optimize.validation import InputError
 from deepdive.outbox.operations import queue_templated_email
 from deepdive.series.models import Call
-from deepdive.webinars import invitations
+from deepdive.webinars import invitations, repeats, sessions
 from deepdive.webinars import operations as webinar_operations
 from deepdive.webinars.interfaces import calendar
-from deepdive.webinars.models import Webinar
+from deepdive.webinars.models import RepeatSession, Webinar
 
 from .actions import TimetableAction
 from .models import TimetableRules, TimetableRun
@@ -317,6 +317,8 @@ def _notify(
     role: str,
     old_start: datetime | None = None,
 ) -> None:
+    repeat = sessions.repeat_of(webinar)
+    shown = repeat if repeat is not None and repeat.is_published else None
     queue_templated_email(
         to=user.email,
         template_prefix=prefix,
@@ -328,6 +330,8 @@ def _notify(
             "start": webinar.starts_at,
             "end": webinar.ends_at,
             "old_start": old_start,
+            "repeat_start": shown.starts_at if shown else None,
+            "repeat_end": shown.ends_at if shown else None,
             "role": role,
             "url": calendar.absolute_url(webinar),
             "joining_url": webinar.joining_url,
@@ -356,11 +360,17 @@ def publish(*, actor: User, call: Call) -> int:
       ``sequence`` raised by one; its hosts and its registrants get an "updated time" e-mail
       with the old and new times in their zone and the updated invitation;
     - published and unchanged: nothing.
+    Its repeat session (not cancelled) is published with it (``webinars.repeats.
+    publish_repeat``): first time ``starts_at`` set; a changed time ``starts_at`` set,
+    ``sequence`` raised and, after the commit, that session's registrants get the updated
+    invitation. The hosts' e-mail names the repeat's time too; when only the repeat is new
+    or changed, the hosts get the "published" e-mail with both times.
 
-    Side effects: the webinars' fields above (``webinars.operations.publish`` and
-    ``publish_new_time``); the e-mails (queued, not held: the secretariat publishes
-    knowingly); one audit entry per webinar published ("timetable.published") or changed
-    ("timetable.time_changed").
+    Side effects: the webinars' and repeats' fields above (``webinars.operations.publish``
+    and ``publish_new_time``, ``webinars.repeats.publish_repeat``); the e-mails (queued, not
+    held: the secretariat publishes knowingly); one audit entry per webinar published
+    ("timetable.published") or changed ("timetable.time_changed"), per repeat published
+    ("webinars.repeat_published") or changed ("webinars.repeat_time_changed").
     """
     require_secretariat(actor)
     webinars = _planned_webinars(call)
@@ -369,14 +379,32 @@ def publish(*, actor: User, call: Call) -> int:
     count = 0
     with transaction.atomic():
         for webinar in _locked_for_publication(webinars):
+            repeat_news = _publish_repeat(actor, webinar)
             if not webinar.is_published:
                 _publish_first_time(actor, webinar, zone=zone, at=now)
             elif webinar.has_unpublished_change:
                 _publish_new_time(actor, webinar, zone=zone)
+            elif repeat_news:
+                _tell_hosts_of_repeat(webinar, zone=zone)
             else:
                 continue
             count += 1
     return count
+
+
+def _publish_repeat(actor: User, webinar: Webinar) -> str:
+    """Publish the webinar's repeat session, if it has one; what happened ("" for nothing)."""
+    repeat = RepeatSession.objects.filter(webinar=webinar, cancelled_at__isnull=True).first()
+    if repeat is None:
+        return ""
+    return repeats.publish_repeat(actor=actor, repeat=repeat)
+
+
+def _tell_hosts_of_repeat(webinar: Webinar, *, zone: str) -> None:
+    """Only the repeat is new or changed: the hosts get both times (a registered host is told
+    as a registrant, by ``publish_repeat``, when the repeat is theirs)."""
+    for host in hosts_of(webinar):
+        _notify(webinar, host, prefix="timetable/email/published", zone=zone, role="host")
 
 
 def _planned_webinars(call: Call) -> list[Webinar]:

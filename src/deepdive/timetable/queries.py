@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
@@ -16,11 +16,18 @@ from django.utils.translation import gettext as _
 
 from deepdive.accounts.models import User
 from deepdive.directory.models import Affiliation
-from deepdive.optimize.timetable import Placement, TimetableProblem, evaluate, naive_plan
+from deepdive.optimize.repeat import RepeatOffer, best_repeat, left_out, needs_repeat
+from deepdive.optimize.timetable import (
+    Placement,
+    TimetableProblem,
+    Window,
+    evaluate,
+    naive_plan,
+)
 from deepdive.optimize.validation import InputError
 from deepdive.series.models import Call
 from deepdive.webinars.audience import audience_of, audiences_of, main_zones
-from deepdive.webinars.models import Webinar
+from deepdive.webinars.models import RepeatSession, Webinar
 
 from .models import TimetableRules, TimetableRun
 from .optimiser_input import build_problem, rules_of, webinar_id, webinars_of
@@ -247,6 +254,49 @@ class ZoneTime:
 
 
 @dataclass
+class LeftOut:
+    """A zone the start leaves outside the attendees' hours, with its share of the audience."""
+
+    zone: str
+    percent: float
+    start: datetime  # aware, in the zone
+
+    @property
+    def label(self) -> str:
+        return self.zone.replace("_", " ")
+
+
+@dataclass
+class RepeatSuggestion:
+    """The best repeat session for the left-out audience: its start in the reference zone and
+    in each left-out zone (``within``: reached), how much of them it reaches."""
+
+    offer: RepeatOffer
+    zone_times: list[ZoneTime]
+
+    @property
+    def start(self) -> datetime:
+        return self.offer.start
+
+    @property
+    def local_date(self) -> str:
+        """The date and time in the reference zone, for the form that adds it."""
+        return self.offer.start.strftime("%Y-%m-%d")
+
+    @property
+    def local_time(self) -> str:
+        return self.offer.start.strftime("%H:%M")
+
+    @property
+    def reach_percent(self) -> float:
+        return self.offer.reach_of_left_out * 100
+
+    @property
+    def combined_percent(self) -> float:
+        return self.offer.combined_reach * 100
+
+
+@dataclass
 class Row:
     webinar: Webinar
     audience: dict[str, float]
@@ -255,10 +305,17 @@ class Row:
     placement: Placement | None = None
     zone_times: list[ZoneTime] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    repeat: RepeatSession | None = None  # planned, not cancelled
+    left_out: list[LeftOut] = field(default_factory=list)  # when a third or more is left out
+    offer: RepeatSuggestion | None = None  # the best repeat, when there is none yet
 
     @property
     def reach_percent(self) -> float | None:
         return None if self.placement is None else self.placement.reach * 100
+
+    @property
+    def left_out_percent(self) -> float:
+        return sum(item.percent for item in self.left_out)
 
 
 @dataclass
@@ -280,6 +337,7 @@ class PlanReport:
     naive_total: float | None
     last_run: TimetableRun | None
     error: str = ""
+    repeat_window: Window | None = None  # the window the repeats were looked for in
 
     @property
     def obstacles(self) -> list[str]:
@@ -380,10 +438,16 @@ def zone_times(placement: Placement, zones: list[tuple[str, float]], rules: Time
     return out
 
 
-def plan_report(call: Call) -> PlanReport:
+def plan_report(call: Call, *, repeat_window: Window | None = None) -> PlanReport:
     """The plan page: each webinar with its audience, availability, planned start (in the
     reference zone, UTC and its main audience zones), reach and conflicts; the total reach
-    beside the naive plan's (every webinar at the same hour, in order) and the last run."""
+    beside the naive plan's (every webinar at the same hour, in order) and the last run.
+
+    A webinar whose planned start leaves a third or more of its audience outside their hours
+    says who (``Row.left_out``) and, unless it has a repeat already (``Row.repeat``), offers
+    the best repeat session for them (``Row.offer``), looked for in ``repeat_window`` (times
+    in the reference zone; default the rules' window) away from every other planned
+    session."""
     rules = rules_of(call)
     webinars = list(webinars_of(call))
     last_run = TimetableRun.objects.filter(call=call).select_related("created_by").first()
@@ -419,12 +483,16 @@ def plan_report(call: Call) -> PlanReport:
         return report
     planned = {webinar_id(w.pk): w.planned_start for w in webinars if w.planned_start is not None}
     placed = evaluate(problem, planned)
+    repeats = planned_repeats(webinars)
+    report.repeat_window = repeat_window or problem.window
     for row in rows:
         placement = placed.get(webinar_id(row.webinar.pk))
+        row.repeat = repeats.get(row.webinar.pk)
         if placement is not None:
             row.placement = placement
             row.zone_times = zone_times(placement, row.main, rules)
             row.conflicts = conflict_words(placement, rules, titles)
+            _repeat_advice(row, problem, placement, rules, report.repeat_window, placed, repeats)
     if placed:
         report.total_reach = sum(p.reach for p in placed.values())
     naive = evaluate(problem, naive_plan(problem))
@@ -442,16 +510,73 @@ def plan_report(call: Call) -> PlanReport:
     return report
 
 
+def planned_repeats(webinars: list[Webinar]) -> dict[int, RepeatSession]:
+    """Webinar pk → its repeat session (not cancelled)."""
+    return {
+        repeat.webinar_id: repeat
+        for repeat in RepeatSession.objects.filter(webinar__in=webinars, cancelled_at__isnull=True)
+    }
+
+
+def _repeat_advice(
+    row: Row,
+    problem: TimetableProblem,
+    placement: Placement,
+    rules: TimetableRules,
+    window: Window,
+    placed: dict[str, Placement],
+    repeats: dict[int, RepeatSession],
+) -> None:
+    """Who the row's start leaves out (a third or more of the audience) and, without a repeat
+    yet, the best repeat for them away from the other webinars' and repeats' planned times."""
+    me = webinar_id(row.webinar.pk)
+    if not needs_repeat(problem, me, placement.start):
+        return
+    outside = left_out(problem, me, placement.start)
+    total = sum(w for w in row.audience.values() if w > 0) or 1
+    row.left_out = [
+        LeftOut(zone, weight / total * 100, placement.start.astimezone(zoneinfo.ZoneInfo(zone)))
+        for zone, weight in outside.items()
+    ]
+    if row.repeat is not None:
+        return
+    taken = [(p.start, p.end) for key, p in placed.items() if key != me]
+    taken += [
+        (r.planned_start, r.planned_start + timedelta(minutes=r.minutes))
+        for pk, r in repeats.items()
+        if pk != row.webinar.pk
+    ]
+    offer = best_repeat(problem, me, placement.start, window=window, taken=taken)
+    if offer is not None:
+        row.offer = RepeatSuggestion(
+            offer=offer,
+            zone_times=zone_times(
+                Placement(offer.start, offer.end, offer.reach_of_left_out),
+                list(outside.items()),
+                rules,
+            ),
+        )
+
+
+def repeat_zone_times(repeat: RepeatSession, audience: dict[str, float], rules) -> list[ZoneTime]:
+    """The repeat's planned start in the audience's main zones."""
+    start = repeat.planned_start
+    end = start + timedelta(minutes=repeat.minutes)
+    return zone_times(Placement(start, end, 0.0), main_zones(audience), rules)
+
+
 @dataclass
 class PublishSummary:
     new: list[Webinar]
     changed: list[Webinar]
     unplanned: list[Webinar]
     registrants: int
+    new_repeats: list[RepeatSession] = field(default_factory=list)
+    changed_repeats: list[RepeatSession] = field(default_factory=list)
 
     @property
     def nothing(self) -> bool:
-        return not self.new and not self.changed
+        return not (self.new or self.changed or self.new_repeats or self.changed_repeats)
 
     @property
     def blocked(self) -> bool:
@@ -462,15 +587,26 @@ def publish_summary(call: Call) -> PublishSummary:
     """What ``operations.publish`` would do now."""
     webinars = list(
         webinars_of(call).annotate(
-            registered=Count("registrations", filter=Q(registrations__status="registered"))
+            registered=Count(
+                "registrations",
+                filter=Q(registrations__status="registered", registrations__repeat__isnull=True),
+            )
         )
     )
     changed = [w for w in webinars if w.has_unpublished_change and w.planned_start is not None]
+    repeats = list(
+        RepeatSession.objects.filter(webinar__in=webinars, cancelled_at__isnull=True)
+        .select_related("webinar__proposal")
+        .annotate(registered=Count("registrations", filter=Q(registrations__status="registered")))
+    )
+    changed_repeats = [r for r in repeats if r.starts_at and r.starts_at != r.planned_start]
     return PublishSummary(
         new=[w for w in webinars if not w.is_published and w.planned_start is not None],
         changed=changed,
         unplanned=[w for w in webinars if w.planned_start is None],
-        registrants=sum(w.registered for w in changed),
+        registrants=sum(w.registered for w in changed) + sum(r.registered for r in changed_repeats),
+        new_repeats=[r for r in repeats if r.starts_at is None],
+        changed_repeats=changed_repeats,
     )
 
 

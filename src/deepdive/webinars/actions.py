@@ -15,6 +15,12 @@ class WebinarAction(AuditAction):
     MOVED = "timetable.moved", _("Webinar moved by hand")
     PUBLISHED = "timetable.published", _("Webinar published")
     TIME_CHANGED = "timetable.time_changed", _("Webinar's new time published")
+    REPEAT_ADDED = "webinars.repeat_added", _("Repeat session added")
+    REPEAT_MOVED = "webinars.repeat_moved", _("Repeat session moved")
+    REPEAT_REMOVED = "webinars.repeat_removed", _("Repeat session removed (not published)")
+    REPEAT_CANCELLED = "webinars.repeat_cancelled", _("Repeat session cancelled")
+    REPEAT_PUBLISHED = "webinars.repeat_published", _("Repeat session published")
+    REPEAT_TIME_CHANGED = "webinars.repeat_time_changed", _("Repeat session's new time published")
     REGISTERED = "webinars.registered", _("Registered for a webinar")
     REGISTRATION_CANCELLED = "webinars.registration_cancelled", _("Registration cancelled")
     REGISTRATION_PENDING = (
@@ -24,6 +30,11 @@ class WebinarAction(AuditAction):
     JOINED_WAITING_LIST = "webinars.joined_waiting_list", _("Joined a webinar's waiting list")
     SEAT_OFFERED = "webinars.seat_offered", _("Seat offered to the first in line")
     OFFER_EXPIRED = "webinars.offer_expired", _("Seat offer expired")
+    SESSION_CHANGED = "webinars.session_changed", _("Registration moved to the other session")
+    UNCONFIRMED_FORGOTTEN = (
+        "webinars.unconfirmed_forgotten",
+        _("Unconfirmed public registrations deleted"),
+    )
     ANSWERS_CHANGED = "webinars.registration_answers_changed", _("Registration answers changed")
     QUESTIONS_CHANGED = (
         "webinars.registration_questions_changed",
@@ -42,3 +53,4 @@ class WebinarAction(AuditAction):
     SENT_BACK = "webinars.sent_back", _("Webinar sent back to the hosts")
     CANCELLED = "webinars.cancelled", _("Webinar cancelled")
     HELD = "webinars.held", _("Webinar held")
+    ATTENDANCE_IMPORTED = "webinars.attendance_imported", _("Attendance report imported")

@@ -20,7 +20,7 @@ from deepdive.core.permissions import require_secretariat
 from deepdive.core.timezones import is_valid_zone
 from deepdive.series.models import Series
 
-from . import readiness
+from . import readiness, sessions
 from .models import Registration, Webinar
 from .queries import ZoneTime, shown_start, zone_time
 
@@ -51,6 +51,9 @@ class Row:
     page_url: str
     workspace_url: str
     can_remind: bool
+    # Per session when the webinar has a repeat: "First session" / "Repeat session" with
+    # their own counts (the capacity applies to each); empty otherwise.
+    sessions: list[SessionCount] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -59,6 +62,15 @@ class Row:
     @property
     def is_full(self) -> bool:
         return self.capacity is not None and self.registered >= self.capacity
+
+
+@dataclass
+class SessionCount:
+    label: str
+    start: ZoneTime | None
+    registered: int
+    waiting: int
+    is_full: bool
 
 
 @dataclass
@@ -83,13 +95,18 @@ def series_webinars(series: Series) -> QuerySet[Webinar]:
     waiting = Q(
         registrations__status__in=[Registration.Status.WAITING, Registration.Status.OFFERED]
     )
+    in_repeat = Q(registrations__repeat__isnull=False)
     return (
         Webinar.objects.filter(proposal__call__series=series)
-        .select_related("proposal__call", "proposal__lead_organisation")
+        .select_related("proposal__call", "proposal__lead_organisation", "repeat")
         .prefetch_related("agenda", "speakers")
         .annotate(
             registered_count=Count("registrations", filter=registered, distinct=True),
             waiting_count=Count("registrations", filter=waiting, distinct=True),
+            repeat_registered_count=Count(
+                "registrations", filter=registered & in_repeat, distinct=True
+            ),
+            repeat_waiting_count=Count("registrations", filter=waiting & in_repeat, distinct=True),
         )
         .order_by("starts_at", "planned_start", "pk")
     )
@@ -103,6 +120,40 @@ def is_waiting_for_approval(webinar: Webinar) -> bool:
 def may_remind(webinar: Webinar, missing: list[str]) -> bool:
     """Whether a reminder to the host makes sense: still being prepared, something missing."""
     return webinar.state in REMINDABLE_STATES and bool(missing)
+
+
+def session_counts(webinar: Webinar, *, reader_zone: str) -> list[SessionCount]:
+    """The registrations of each session when the webinar has a repeat (not cancelled)."""
+    repeat = sessions.repeat_of(webinar)
+    if repeat is None or repeat.cancelled_at is not None:
+        return []
+    registered = getattr(webinar, "registered_count", 0)
+    waiting = getattr(webinar, "waiting_count", 0)
+    in_repeat = getattr(webinar, "repeat_registered_count", 0)
+    waiting_repeat = getattr(webinar, "repeat_waiting_count", 0)
+    capacity = webinar.capacity
+    repeat_start = repeat.starts_at or repeat.planned_start
+    first_start = shown_start(webinar)
+    return [
+        SessionCount(
+            label=sessions.label(webinar),
+            start=zone_time(first_start, webinar.minutes, reader_zone, is_reader=True)
+            if first_start
+            else None,
+            registered=registered - in_repeat,
+            waiting=waiting - waiting_repeat,
+            is_full=capacity is not None and registered - in_repeat >= capacity,
+        ),
+        SessionCount(
+            label=sessions.label(repeat),
+            start=zone_time(repeat_start, webinar.minutes, reader_zone, is_reader=True)
+            if repeat_start
+            else None,
+            registered=in_repeat,
+            waiting=waiting_repeat,
+            is_full=capacity is not None and in_repeat >= capacity,
+        ),
+    ]
 
 
 def row(webinar: Webinar, *, reader_zone: str) -> Row:
@@ -123,6 +174,7 @@ def row(webinar: Webinar, *, reader_zone: str) -> Row:
         page_url=webinar.get_absolute_url(),
         workspace_url=workspace_url(webinar),
         can_remind=may_remind(webinar, missing),
+        sessions=session_counts(webinar, reader_zone=reader_zone),
     )
 
 

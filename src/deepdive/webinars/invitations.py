@@ -8,6 +8,9 @@ Every e-mail is in the registrant's language (``registration.language``, else th
 with times in their zone (``registration.timezone``, else their account's, else the series'
 reference zone). The file's times are in UTC; the event's zone is noted in X-WR-TIMEZONE.
 
+Everything is about the registration's own session (``Registration.session``: the webinar's
+first session or its repeat): its UID, start, end and SEQUENCE.
+
 These functions queue e-mails (``outbox``): the message rows are written in the caller's
 transaction and delivered once it commits, so a rolled-back change sends nothing. Each sets
 ``Registration.sequence_sent`` to the SEQUENCE it sent.
@@ -29,9 +32,10 @@ from deepdive.core.timezones import is_valid_zone
 from deepdive.outbox.models import OutboxMessage
 from deepdive.outbox.operations import queue_templated_email
 
-from . import queries
+from . import queries, sessions
 from .interfaces import calendar
-from .models import Registration, Webinar
+from .models import Registration, RepeatSession, Webinar
+from .sessions import Session
 
 # Statuses of a registration that holds a seat and so gets the invitation and its updates.
 INVITED = (Registration.Status.REGISTERED,)
@@ -69,11 +73,15 @@ def webinar_url(webinar: Webinar) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("webinars:detail", kwargs={"pk": webinar.pk})
 
 
-def context_for(registration: Registration, **extra: Any) -> dict[str, Any]:
-    """What the registrant's e-mails show: their name, the title, the time in their zone
-    (``local``, a ``queries.ZoneTime``; ``start`` and ``zone`` for the ``when`` filter),
-    the webinar's page and its joining link (registrants only)."""
+def context_for(
+    registration: Registration, *, session: Session | None = None, **extra: Any
+) -> dict[str, Any]:
+    """What the registrant's e-mails show: their name, the title, the time of their session
+    (``session``, else the registration's) in their zone (``local``, a ``queries.ZoneTime``;
+    ``start`` and ``zone`` for the ``when`` filter), the session's name when the webinar has a
+    repeat, the webinar's page and its joining link (registrants only)."""
     webinar = registration.webinar
+    session = session or registration.session
     zone = zone_for(registration)
     return {
         "user": registration.user,
@@ -81,11 +89,14 @@ def context_for(registration: Registration, **extra: Any) -> dict[str, Any]:
         "webinar": webinar,
         "title": webinar.title,
         "local": (
-            queries.zone_time(webinar.starts_at, webinar.minutes, zone)
-            if webinar.starts_at
+            queries.zone_time(session.starts_at, webinar.minutes, zone)
+            if session.starts_at
             else None
         ),
-        "start": webinar.starts_at,
+        "start": session.starts_at,
+        "session_label": sessions.label(session)
+        if isinstance(session, RepeatSession) or sessions.repeat_of(webinar)
+        else "",
         "zone": zone,
         "webinar_url": webinar_url(webinar),
         "joining_url": webinar.joining_url,
@@ -99,14 +110,16 @@ def email(
     prefix: str,
     attachment: dict[str, str] | None = None,
     kind: str = "",
+    session: Session | None = None,
     **extra: Any,
 ) -> OutboxMessage:
     """Queue the e-mail ``templates/webinars/email/<prefix>`` to the registrant, in their
-    language, with ``attachment`` (a calendar part) when given."""
+    language, about ``session`` (else their registration's), with ``attachment`` (a calendar
+    part) when given."""
     return queue_templated_email(
         to=address_of(registration),
         template_prefix=f"webinars/email/{prefix}",
-        context=context_for(registration, **extra),
+        context=context_for(registration, session=session, **extra),
         language=language_for(registration),
         kind=kind or prefix,
         related=registration,
@@ -122,6 +135,7 @@ def _invitation_part(registration: Registration, sequence: int) -> dict[str, str
         attendee_name=name_of(registration),
         sequence=sequence,
         zone=queries.reference_zone(webinar.call),
+        session=registration.session,
     )
 
 
@@ -132,46 +146,56 @@ def _sent(registration: Registration, sequence: int) -> None:
 
 def send_invitation(*, registration: Registration, prefix: str = "registered") -> None:
     """Queue the registrant's invitation (``prefix``: the e-mail's templates) with their
-    calendar file, METHOD:REQUEST, SEQUENCE the webinar's (or the last one they got, if a
-    cancellation raised theirs above it).
+    calendar file for their session, METHOD:REQUEST, SEQUENCE the session's (or the last one
+    they got, if a cancellation raised theirs above it).
 
     Side effects: one e-mail queued; ``registration.sequence_sent`` set."""
-    sequence = max(registration.webinar.sequence, registration.sequence_sent)
+    sequence = max(registration.session.sequence, registration.sequence_sent)
     with transaction.atomic():
         email(registration, prefix=prefix, attachment=_invitation_part(registration, sequence))
         _sent(registration, sequence)
 
 
-def update_recipients(webinar: Webinar) -> QuerySet[Registration]:
-    """The registrations that get the webinar's updates: registered, with an active account
-    or none (a public registrant), in order of their address."""
+def update_recipients(
+    webinar: Webinar, repeat: RepeatSession | None = None
+) -> QuerySet[Registration]:
+    """The registrations that get the updates of a session (the webinar's first session, or
+    ``repeat``): registered for it, with an active account or none (a public registrant), in
+    order of their address."""
     return (
         webinar.registrations.filter(status__in=INVITED)
+        .filter(Q(repeat__isnull=True) if repeat is None else Q(repeat=repeat))
         .filter(Q(user__isnull=True) | Q(user__is_active=True))
-        .select_related("user", "webinar__proposal__call")
+        .select_related("user", "webinar__proposal__call", "repeat")
         .order_by("email", "user__email", "pk")
     )
 
 
-def send_updates(*, webinar: Webinar, old_start: datetime | None = None) -> int:
-    """Queue the updated invitation (METHOD:REQUEST, the webinar's current, raised
-    ``sequence``) to every registered person, after a published webinar's time, joining
-    link, platform or dial-in changed. ``old_start``: the time before, shown beside the new
-    one when the time changed. Returns how many were queued.
+def send_updates(
+    *, webinar: Webinar, repeat: RepeatSession | None = None, old_start: datetime | None = None
+) -> int:
+    """Queue the updated invitation (METHOD:REQUEST, the session's current, raised
+    ``sequence``) to every person registered for a session after its time, or the webinar's
+    joining link, platform or dial-in changed: without ``repeat`` the webinar's first session,
+    with it that repeat session. ``old_start``: the time before, shown beside the new one
+    when the time changed. Returns how many were queued.
 
     Side effects: one e-mail (kind "time_changed") per registered person;
     ``sequence_sent`` of each set."""
+    session: Session = repeat if repeat is not None else webinar
     count = 0
     with transaction.atomic():
-        for registration in update_recipients(webinar):
+        for registration in update_recipients(webinar, repeat):
             registration.webinar = webinar
-            sequence = max(webinar.sequence, registration.sequence_sent)
+            if repeat is not None:
+                registration.repeat = repeat
+            sequence = max(session.sequence, registration.sequence_sent)
             email(
                 registration,
                 prefix="updated",
                 kind="time_changed",
                 attachment=_invitation_part(registration, sequence),
-                old_start=old_start if old_start != webinar.starts_at else None,
+                old_start=old_start if old_start != session.starts_at else None,
             )
             _sent(registration, sequence)
             count += 1
@@ -187,25 +211,36 @@ def had_invitation(registration: Registration) -> bool:
     ).exists()
 
 
-def cancellation_part(registration: Registration) -> dict[str, str]:
-    """The METHOD:CANCEL part for the registrant, SEQUENCE above any they got (and at least
-    the webinar's); ``sequence_sent`` set to it."""
+def cancellation_part(registration: Registration, session: Session | None = None) -> dict[str, str]:
+    """The METHOD:CANCEL part for the registrant's ``session`` (else their registration's):
+    its UID, SEQUENCE above any they got (and at least the session's); ``sequence_sent`` set
+    to it."""
     webinar = registration.webinar
-    sequence = max(webinar.sequence, registration.sequence_sent + 1)
+    session = session or registration.session
+    sequence = max(session.sequence, registration.sequence_sent + 1)
     part = calendar.cancellation_attachment(
         webinar,
         attendee_email=address_of(registration),
         attendee_name=name_of(registration),
         sequence=sequence,
+        session=session,
     )
     _sent(registration, sequence)
     return part
 
 
-def send_cancellation(*, registration: Registration, prefix: str = "cancelled") -> None:
-    """Queue METHOD:CANCEL to one person (their registration was cancelled): same UID, a
-    raised SEQUENCE; their calendar removes the event. ``prefix``: the e-mail's templates.
+def send_cancellation(
+    *, registration: Registration, prefix: str = "cancelled", session: Session | None = None
+) -> None:
+    """Queue METHOD:CANCEL to one person (their registration was cancelled, or they changed
+    to the other session): the UID of ``session`` (else their registration's), a raised
+    SEQUENCE; their calendar removes the event. ``prefix``: the e-mail's templates.
 
     Side effects: one e-mail queued; ``registration.sequence_sent`` raised."""
     with transaction.atomic():
-        email(registration, prefix=prefix, attachment=cancellation_part(registration))
+        email(
+            registration,
+            prefix=prefix,
+            session=session,
+            attachment=cancellation_part(registration, session),
+        )

@@ -8,7 +8,7 @@ SEQUENCE: raised each time a published time changes, so calendars replace the ol
 Workflows live in ``operations.py``; these models hold data only.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -140,11 +140,11 @@ class Webinar(models.Model):
         return self.proposal.title
 
     @property
-    def ends_at(self):
+    def ends_at(self) -> datetime | None:
         return self.starts_at + timedelta(minutes=self.minutes) if self.starts_at else None
 
     @property
-    def planned_end(self):
+    def planned_end(self) -> datetime | None:
         return self.planned_start + timedelta(minutes=self.minutes) if self.planned_start else None
 
     @property
@@ -159,6 +159,49 @@ class Webinar(models.Model):
     def uid(self) -> str:
         """The calendar UID: stable for the life of the webinar, whatever its time."""
         return f"webinar-{self.pk}@{settings.CALENDAR_UID_DOMAIN}"
+
+
+class RepeatSession(models.Model):
+    """A second occurrence of a webinar, for an audience its start leaves outside their hours
+    (no start inside the series' window reaches both the Americas and the Pacific).
+
+    It has its own start, registrations and calendar event (UID ``webinar-<pk>-repeat@``) and
+    shares everything else with the webinar. Like the webinar, ``planned_start`` is the
+    secretariat's plan and ``starts_at`` what was published; ``sequence`` is its own calendar
+    SEQUENCE. Deleted while unpublished; once published it is cancelled (``cancelled_at``),
+    which cancels its registrations."""
+
+    webinar = models.OneToOneField(
+        Webinar, on_delete=models.CASCADE, related_name="repeat", verbose_name=_("webinar")
+    )
+    planned_start = models.DateTimeField(_("planned start"))
+    starts_at = models.DateTimeField(_("published start"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("repeat session")
+        verbose_name_plural = _("repeat sessions")
+
+    def __str__(self) -> str:
+        return str(_("Repeat of %(webinar)s") % {"webinar": self.webinar})
+
+    @property
+    def minutes(self) -> int:
+        return self.webinar.minutes
+
+    @property
+    def ends_at(self) -> datetime | None:
+        return self.starts_at + timedelta(minutes=self.minutes) if self.starts_at else None
+
+    @property
+    def is_published(self) -> bool:
+        return self.starts_at is not None and self.cancelled_at is None
+
+    @property
+    def uid(self) -> str:
+        return f"webinar-{self.webinar_id}-repeat@{settings.CALENDAR_UID_DOMAIN}"
 
 
 class AgendaItem(models.Model):
@@ -341,6 +384,15 @@ class Registration(models.Model):
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     interpretation_needs = models.CharField(_("interpretation needs"), max_length=200, blank=True)
     consents_to_contact = models.BooleanField(_("may be contacted about the series"), default=False)
+    # Set when the person chose the repeat session; empty for the webinar's first session.
+    repeat = models.ForeignKey(
+        RepeatSession,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("repeat session"),
+    )
     # The calendar SEQUENCE last sent to this person (their invitation, update or cancellation).
     sequence_sent = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("registered on"), auto_now_add=True)
@@ -366,6 +418,12 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or self.user or self.email} — {self.webinar}"
+
+    @property
+    def session(self) -> "Webinar | RepeatSession":
+        """The occurrence this person attends: its ``starts_at``, ``ends_at``, ``uid`` and
+        ``sequence`` are theirs."""
+        return self.repeat if self.repeat_id else self.webinar
 
 
 class ReminderSent(models.Model):
@@ -396,3 +454,61 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} — {self.registration or self.webinar}"
+
+
+class Attendance(models.Model):
+    """Who attended a held webinar and for how long, from the meeting platform's report
+    (``attendance.service``): one row per person, by e-mail address, else by name. The report
+    itself is not kept. Hosts, panelists, speakers and the host contacts are kept apart
+    (``counted_as_host``), never counted as attendees."""
+
+    webinar = models.ForeignKey(
+        Webinar, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("webinar")
+    )
+    registration = models.ForeignKey(
+        Registration,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attendance",
+        verbose_name=_("registration"),
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    minutes = models.PositiveIntegerField(_("minutes attended"))
+    counted_as_host = models.BooleanField(_("counted as a host"), default=False)
+    imported_at = models.DateTimeField(_("imported"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+
+    class Meta:
+        ordering = ["name", "email", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "webinar",
+                condition=~models.Q(email=""),
+                name="one_attendance_per_address",
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "webinar",
+                condition=models.Q(email=""),
+                name="one_attendance_per_name_without_address",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name="", email=""),
+                name="attendance_has_name_or_address",
+            ),
+        ]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+
+    def __str__(self) -> str:
+        return f"{self.name or self.email} — {self.webinar} ({self.minutes} min)"

@@ -18,7 +18,7 @@ raised and, after the commit, every registrant gets the update
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
@@ -27,6 +27,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,9 +37,9 @@ from deepdive.core.permissions import is_secretariat, require, require_secretari
 from deepdive.core.refusals import Refused
 from deepdive.directory.models import Organisation
 
-from . import invitations, queries, readiness
+from . import invitations, queries, readiness, sessions
 from .actions import WebinarAction
-from .models import AgendaItem, Material, Speaker, Webinar
+from .models import AgendaItem, Material, RepeatSession, Speaker, Webinar
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -184,7 +185,8 @@ def save_technical(
     Side effects: the webinar's fields; one audit entry ("webinars.technical_saved") when
     something changed; ``host_active_at``; ``changed_after_approval`` after approval. When the
     webinar is published and its platform, joining link or dial-in changed: ``sequence`` + 1,
-    and after the commit every registrant gets the update (``invitations.send_updates``).
+    and after the commit every registrant gets the update (``invitations.send_updates``); a
+    published repeat session's ``sequence`` + 1 too, and its registrants get theirs.
     """
     _check(actor, webinar)
     joining_url = joining_url.strip()
@@ -213,6 +215,14 @@ def save_technical(
             webinar.save(update_fields=["sequence", "updated_at"])
             published = webinar
             transaction.on_commit(lambda: invitations.send_updates(webinar=published))
+            # The repeat session's registrants share the link: their own event is updated too.
+            repeat = sessions.published_repeat(webinar)
+            if repeat is not None:
+                RepeatSession.objects.filter(pk=repeat.pk).update(sequence=F("sequence") + 1)
+                repeat.refresh_from_db(fields=["sequence"])
+                transaction.on_commit(
+                    lambda: invitations.send_updates(webinar=published, repeat=repeat)
+                )
         _touched(webinar, actor, changed=bool(changed))
     return webinar
 
@@ -449,6 +459,55 @@ def remove_material(*, actor: User, material: Material) -> None:
         transaction.on_commit(lambda: stored.delete(save=False))
 
 
+def _never(webinar: Webinar) -> bool:
+    return False
+
+
+def _no_refusal(webinar: Webinar) -> str:
+    return ""
+
+
+def _step(
+    webinar: Webinar,
+    *,
+    done: Callable[[Webinar], bool] = _never,
+    refusal: Callable[[Webinar], str] = _no_refusal,
+    incomplete: str = "",
+) -> tuple[Webinar, bool]:
+    """The first steps of submitting, approving and sending back, inside their transaction:
+    lock the webinar's row; refuse one cancelled or past (``_open``); stop when the step is
+    already ``done`` (a second click is harmless: nothing written); refuse with the message
+    ``refusal`` gives, if any; refuse with ``incomplete`` (its ``%(missing)s``: what the
+    checklist misses, in plain words) while something is missing. Returns the locked webinar
+    and whether the step was already done."""
+    webinar = changes.locked(Webinar, pk=webinar.pk)
+    _open(webinar)
+    if done(webinar):
+        return webinar, True
+    message = refusal(webinar)
+    if message:
+        raise WorkspaceRefused(message)
+    if incomplete:
+        missing = readiness.missing(webinar)
+        if missing:
+            raise WorkspaceRefused(incomplete % {"missing": " ".join(missing)})
+    return webinar, False
+
+
+def _submitted_or_ready(webinar: Webinar) -> bool:
+    return webinar.submitted_at is not None or webinar.state == Webinar.State.READY
+
+
+def _approved_unchanged(webinar: Webinar) -> bool:
+    return webinar.state == Webinar.State.READY and not webinar.changed_after_approval
+
+
+def _not_submitted(webinar: Webinar) -> str:
+    if _submitted_or_ready(webinar):
+        return ""
+    return _("The hosts have not submitted this webinar as ready yet.")
+
+
 def submit_ready(*, actor: User, webinar: Webinar) -> Webinar:
     """The hosts submit the workspace as ready for publication.
 
@@ -461,16 +520,13 @@ def submit_ready(*, actor: User, webinar: Webinar) -> Webinar:
     """
     _check(actor, webinar)
     with transaction.atomic():
-        webinar = changes.locked(Webinar, pk=webinar.pk)
-        _open(webinar)
-        if webinar.submitted_at is not None or webinar.state == Webinar.State.READY:
+        webinar, done = _step(
+            webinar,
+            done=_submitted_or_ready,
+            incomplete=_("The webinar cannot be submitted yet: %(missing)s"),
+        )
+        if done:
             return webinar
-        missing = readiness.missing(webinar)
-        if missing:
-            raise WorkspaceRefused(
-                _("The webinar cannot be submitted yet: %(missing)s")
-                % {"missing": " ".join(missing)}
-            )
         changes.update(
             webinar,
             actor=actor,
@@ -495,18 +551,14 @@ def approve(*, actor: User, webinar: Webinar) -> Webinar:
     """
     require_secretariat(actor)
     with transaction.atomic():
-        webinar = changes.locked(Webinar, pk=webinar.pk)
-        _open(webinar)
-        if webinar.state == Webinar.State.READY and not webinar.changed_after_approval:
+        webinar, done = _step(
+            webinar,
+            done=_approved_unchanged,
+            refusal=_not_submitted,
+            incomplete=_("The webinar cannot be approved yet: %(missing)s"),
+        )
+        if done:
             return webinar
-        if webinar.submitted_at is None and webinar.state != Webinar.State.READY:
-            raise WorkspaceRefused(_("The hosts have not submitted this webinar as ready yet."))
-        missing = readiness.missing(webinar)
-        if missing:
-            raise WorkspaceRefused(
-                _("The webinar cannot be approved yet: %(missing)s")
-                % {"missing": " ".join(missing)}
-            )
         changes.update(
             webinar,
             actor=actor,
@@ -533,8 +585,7 @@ def send_back(*, actor: User, webinar: Webinar, comment: str) -> Webinar:
     if not comment.strip():
         raise WorkspaceInvalid({"comment": [_("Say what the hosts should change.")]})
     with transaction.atomic():
-        webinar = changes.locked(Webinar, pk=webinar.pk)
-        _open(webinar)
+        webinar, _done = _step(webinar)
         changes.update(
             webinar,
             actor=actor,
@@ -550,8 +601,9 @@ def send_back(*, actor: User, webinar: Webinar, comment: str) -> Webinar:
 
 
 def mark_held(*, now: datetime | None = None) -> int:
-    """The platform marks as held every published webinar whose end has passed and that was
-    neither cancelled nor already held (run by ``deepdive scheduler``). Returns how many.
+    """The platform marks as held every published webinar whose last published session (the
+    first, or its repeat) has ended and that was neither cancelled nor already held (run by
+    ``deepdive scheduler``). Returns how many.
 
     Side effects: ``state`` held; one audit entry per webinar ("webinars.held"), by the
     platform (no actor). The workspace takes no change from then on (``_open``).
@@ -567,8 +619,9 @@ def mark_held(*, now: datetime | None = None) -> int:
             webinar = changes.locked(Webinar, pk=pk)
             if webinar.state not in open_states or webinar.ends_at is None:
                 continue  # cancelled or marked meanwhile
-            if webinar.ends_at > now:
-                continue  # on air
+            last_end = sessions.last_end(webinar)
+            if last_end is None or last_end > now:
+                continue  # on air, or its repeat session is still to come
             changes.update(
                 webinar,
                 actor=None,

@@ -28,6 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,7 @@ from deepdive.directory.models import Affiliation, Organisation
 from deepdive.proposals.models import WEBINAR_LANGUAGES, CoSubmitter, Proposal
 from deepdive.series.models import Call, Series
 
+from . import sessions
 from .interfaces import calendar
 from .models import Material, Registration, Webinar
 from .models import Speaker as WorkspaceSpeaker
@@ -195,7 +197,10 @@ def confirmed_co_submitters() -> Prefetch:
 def with_details(webinars: QuerySet[Webinar]) -> QuerySet[Webinar]:
     """Everything the programme and the webinar pages show, in a fixed number of queries."""
     return webinars.select_related(
-        "proposal__lead_organisation", "proposal__call__series", "proposal__call__timetable_rules"
+        "proposal__lead_organisation",
+        "proposal__call__series",
+        "proposal__call__timetable_rules",
+        "repeat",
     ).prefetch_related(
         "proposal__themes",
         "proposal__outcomes",
@@ -241,6 +246,8 @@ class Entry:
     outcomes: list
     language: tuple[str, str] | None
     interpretation: list[tuple[str, str]]
+    # The published repeat session's time in the reader's zone (None without one).
+    repeat: ZoneTime | None = None
 
     @property
     def title(self) -> str:
@@ -277,6 +284,9 @@ def entry(webinar: Webinar, *, reader_zone: str) -> Entry:
         outcomes=sorted(webinar.proposal.outcomes.all(), key=lambda o: o.number),
         language=languages[0] if languages and webinar.proposal.language else None,
         interpretation=languages[1:] if webinar.proposal.language else languages,
+        repeat=zone_time(repeat.starts_at, webinar.minutes, reader_zone, is_reader=True)
+        if (repeat := sessions.published_repeat(webinar)) and repeat.starts_at
+        else None,
     )
 
 
@@ -479,7 +489,7 @@ def refusal(user, webinar: Webinar, *, now: datetime | None = None) -> str:
         return _("This account is not active.")
     if not webinar.is_published or webinar.starts_at is None:
         return _("This webinar is not on the programme yet.")
-    if webinar.ends_at <= now:
+    if (sessions.last_end(webinar) or webinar.ends_at) <= now:
         return _("This webinar has taken place.")
     if not has_verified_email(user):
         return _("Please verify your e-mail address first: the invitation is sent there.")
@@ -501,7 +511,8 @@ def webinar_page(webinar: Webinar, *, user, reader_zone: str, now: datetime) -> 
     registration = registration_of(user, webinar)
     registered = registration is not None and registration.status == "registered"
     languages = languages_of(proposal)
-    upcoming = start is not None and start + timedelta(minutes=webinar.minutes) > now
+    last_end = sessions.last_end(webinar) if webinar.is_published else None
+    upcoming = start is not None and (last_end or start + timedelta(minutes=webinar.minutes)) > now
     return {
         "webinar": webinar,
         "proposal": proposal,
@@ -540,7 +551,7 @@ def feed_webinars(series: Series) -> QuerySet[Webinar]:
     return (
         published()
         .filter(proposal__call__series=series)
-        .select_related("proposal")
+        .select_related("proposal", "repeat")
         .order_by("starts_at", "pk")
     )
 
@@ -638,3 +649,23 @@ def cancellation_facts(webinar: Webinar, *, user) -> dict[str, Any]:
         "is_cancelled": webinar.state == Webinar.State.CANCELLED,
         "may_cancel": bool(getattr(user, "is_secretariat", False)) and cancellable,
     }
+
+
+# ------------------------------------------------------------------------- a person's registrations
+
+
+def registrations_of(user) -> QuerySet[Registration]:
+    """The registrations that are ``user``'s own: made signed in, or made without an account
+    (public) with an address that is VERIFIED in their account — the optional account a
+    public registrant creates later. An unverified address never matches: anyone may type
+    someone else's address."""
+    if user is None or not user.is_authenticated:
+        return Registration.objects.none()
+    verified = (
+        EmailAddress.objects.filter(user=user, verified=True)
+        .annotate(address=Lower("email"))
+        .values("address")
+    )
+    return Registration.objects.alias(address=Lower("email")).filter(
+        Q(user=user) | Q(user__isnull=True, address__in=verified)
+    )

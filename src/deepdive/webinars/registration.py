@@ -6,11 +6,17 @@ click); for a public webinar, also anyone with a name and an e-mail address, con
 signed link (``pending`` until then; no account needed). Only published webinars that have not
 started and are not cancelled take registrations, one per e-mail address.
 
-Capacity: ``registered`` and ``offered`` registrations hold a seat. When the webinar is full a
+Sessions: a webinar with a published repeat (``sessions``) has two occurrences; a registration
+is for one of them (``Registration.repeat``, empty for the first), chosen when registering and
+changed from the signed link (``change_session``). Capacity, the waiting list, the seat offers
+and the closing at the start apply to each session on its own.
+
+Capacity: ``registered`` and ``offered`` registrations hold a seat. When the session is full a
 registration joins the waiting list; a freed seat is offered to the first in line, who has
 ``WEBINAR_OFFER_HOURS`` (a setting, default 48) to confirm, never past the start; an expired
 offer passes on (``expire_offers``, a periodic job). Every seat is counted inside the
-transaction that holds the webinar's row lock, so the webinar is never over capacity.
+transaction that holds the webinar's row lock (for both sessions), so no session is ever over
+capacity.
 
 Each registrant has a signed link (``manage_token``, the page ``webinars:my_registration``) to
 see the registration, change the answers or cancel without logging in.
@@ -18,6 +24,7 @@ see the registration, change the answers or cancel without logging in.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,10 +43,11 @@ from deepdive.core.refusals import Refused
 from deepdive.core.timezones import is_valid_zone
 from deepdive.series.models import Series
 
-from . import invitations, queries
+from . import invitations, queries, sessions
 from .actions import WebinarAction
-from .models import Registration, RegistrationQuestions, Webinar
+from .models import Registration, RegistrationQuestions, RepeatSession, Webinar
 from .queries import refusal
+from .sessions import Session
 
 Status = Registration.Status
 SEATED = (Status.REGISTERED, Status.OFFERED)
@@ -173,31 +181,103 @@ def _after_commit(registration: Registration, was: str) -> None:
 # ------------------------------------------------------------------------ rules
 
 
-def closed(webinar: Webinar, *, now: datetime | None = None) -> str:
-    """Why ``webinar`` takes no registration now (anyone), or ""."""
+def closed(webinar: Webinar, *, now: datetime | None = None, session: Session | None = None) -> str:
+    """Why ``webinar`` takes no registration now (anyone), or "": for ``session`` (the
+    webinar's first session or its repeat) when given, else for any of its sessions (open
+    while one has not started)."""
     now = now or timezone.now()
     if webinar.state == Webinar.State.CANCELLED or webinar.cancelled_at:
         return _("This webinar is cancelled: it takes no registrations.")
     if not webinar.is_published or webinar.starts_at is None:
         return _("This webinar is not on the programme yet.")
-    if webinar.starts_at <= now:
-        return _("This webinar has started: registration is closed.")
+    repeat = sessions.published_repeat(webinar)
+    if session is None:
+        if repeat is not None and repeat.starts_at and repeat.starts_at > now:
+            return ""
+        session = webinar
+    if isinstance(session, RepeatSession) and not session.is_published:
+        return _("This session is no longer offered.")
+    if session.starts_at is None or session.starts_at <= now:
+        if repeat is None and not isinstance(session, RepeatSession):
+            return _("This webinar has started: registration is closed.")
+        return _("This session has started: registration is closed.")
     return ""
 
 
-def seats_taken(webinar: Webinar) -> int:
-    return Registration.objects.filter(webinar=webinar, status__in=SEATED).count()
+def _of_session(repeat: RepeatSession | None) -> Q:
+    return Q(repeat__isnull=True) if repeat is None else Q(repeat=repeat)
 
 
-def _status_for_new(webinar: Webinar) -> str:
-    """Registered when a seat is free and no one waits for it; else the waiting list. Call it
-    with the webinar's row locked."""
+def seats_taken(webinar: Webinar, repeat: RepeatSession | None = None) -> int:
+    """The seats taken in the webinar's first session, or in ``repeat``."""
+    return Registration.objects.filter(
+        _of_session(repeat), webinar=webinar, status__in=SEATED
+    ).count()
+
+
+def is_full(webinar: Webinar, repeat: RepeatSession | None = None) -> bool:
+    """Whether a new registration for the session would join its waiting list."""
+    return _status_for_new(webinar, repeat) == Status.WAITING
+
+
+def _status_for_new(webinar: Webinar, repeat: RepeatSession | None = None) -> str:
+    """Registered when a seat of the session is free and no one waits for it; else its
+    waiting list. Call it with the webinar's row locked."""
     if webinar.capacity is None:
         return Status.REGISTERED
-    waiting = Registration.objects.filter(webinar=webinar, status=Status.WAITING).exists()
-    if waiting or seats_taken(webinar) >= webinar.capacity:
+    waiting = Registration.objects.filter(
+        _of_session(repeat), webinar=webinar, status=Status.WAITING
+    ).exists()
+    if waiting or seats_taken(webinar, repeat) >= webinar.capacity:
         return Status.WAITING
     return Status.REGISTERED
+
+
+def _session_under_lock(webinar: Webinar, repeat: RepeatSession | None) -> Session:
+    """The chosen session read again once the webinar's row is locked (a repeat may have been
+    cancelled or moved meanwhile); ``RegistrationRefused`` for another webinar's repeat."""
+    if repeat is None:
+        return webinar
+    fresh = RepeatSession.objects.filter(pk=repeat.pk, webinar=webinar).first()
+    if fresh is None:
+        raise RegistrationRefused(errors={"session": [_("This session is no longer offered.")]})
+    return fresh
+
+
+def _check_open(webinar: Webinar, session: Session, *, now: datetime | None = None) -> None:
+    reason = closed(webinar, session=session, now=now)
+    if reason:
+        if sessions.published_repeat(webinar) is not None and not closed(webinar, now=now):
+            raise RegistrationRefused(errors={"session": [reason]})
+        raise RegistrationRefused(reason)
+
+
+@dataclass(frozen=True)
+class SessionOption:
+    """A session a person may choose (``key`` "first" or "repeat"), and whether it is full
+    (registering joins its waiting list)."""
+
+    session: Session
+    key: str
+    label: str
+    is_full: bool
+
+
+def session_options(webinar: Webinar, *, now: datetime | None = None) -> list[SessionOption]:
+    """The sessions open for registration when the webinar has a published repeat (empty
+    without one: there is nothing to choose), first session first."""
+    if sessions.published_repeat(webinar) is None:
+        return []
+    return [
+        SessionOption(
+            session=session,
+            key=sessions.key(session),
+            label=sessions.label(session),
+            is_full=is_full(webinar, session if isinstance(session, RepeatSession) else None),
+        )
+        for session in sessions.published_sessions(webinar)
+        if not closed(webinar, session=session, now=now)
+    ]
 
 
 def _lock(webinar: Webinar) -> Webinar:
@@ -224,13 +304,19 @@ def _clean_answers(answers: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def register(
-    *, actor: User, webinar: Webinar, answers: dict[str, Any] | None = None
+    *,
+    actor: User,
+    webinar: Webinar,
+    answers: dict[str, Any] | None = None,
+    repeat: RepeatSession | None = None,
 ) -> Registration:
     """Register ``actor`` for ``webinar`` in one click (or re-activate their cancelled
-    registration); when the webinar is full, they join the waiting list.
+    registration): for its first session, or for its published ``repeat`` when they chose it;
+    when that session is full, they join its waiting list.
 
     Registering twice (a double submit) keeps the one registration and sends nothing more.
-    Raises ``RegistrationRefused`` when they may not (see ``queries.refusal`` and ``closed``).
+    Raises ``RegistrationRefused`` when they may not (see ``queries.refusal`` and ``closed``;
+    beside the field "session" when the chosen session has started or is no longer offered).
 
     Side effects: one Registration row created or set back to registered/waiting, with the
     actor's e-mail, name, language and time zone; one audit entry ("webinars.registered" or
@@ -243,9 +329,9 @@ def register(
     try:
         with transaction.atomic():
             locked = _lock(webinar)
-            reason = closed(locked)
-            if reason:
-                raise RegistrationRefused(reason)
+            session = _session_under_lock(locked, repeat)
+            _check_open(locked, session)
+            chosen = session if isinstance(session, RepeatSession) else None
             registration = (
                 Registration.objects.select_for_update()
                 .filter(Q(user=actor) | Q(email__iexact=actor.email), webinar=locked)
@@ -270,15 +356,17 @@ def register(
             registration.timezone = actor.timezone
             registration.email_verified_at = registration.email_verified_at or timezone.now()
             registration.offer_expires_at = None
+            registration.repeat = chosen
             for name, value in _clean_answers(answers).items():
                 setattr(registration, name, value)
-            registration.status = _status_for_new(locked)
+            registration.status = _status_for_new(locked, chosen)
             registration.save()
             _record(
                 actor,
                 registration,
                 registration.status,
                 f"{actor.email} registered for webinar {locked.pk}: {locked.title}"
+                + (" (repeat session)" if chosen else "")
                 + ("" if created else " (again, after cancelling)")
                 + (" (waiting list)" if registration.status == Status.WAITING else ""),
             )
@@ -298,12 +386,15 @@ def register_public(
     language: str = "",
     zone: str = "",
     answers: dict[str, Any] | None = None,
+    repeat: RepeatSession | None = None,
 ) -> Registration:
-    """Register a person without an account for a public ``webinar``: pending until they
-    confirm their address by the signed link e-mailed to them (``confirm``).
+    """Register a person without an account for a public ``webinar`` (its first session, or
+    its published ``repeat`` when chosen): pending until they confirm their address by the
+    signed link e-mailed to them (``confirm``).
 
     Raises ``RegistrationRefused`` for a members-only, cancelled, unpublished or started
-    webinar, and (beside the field "email") for an address already registered.
+    webinar or session ("session"), and (beside the field "email") for an address already
+    registered.
 
     Side effects: one Registration row (pending) created, or a cancelled one of that address
     re-opened; one audit entry "webinars.registration_pending"; after the commit, one e-mail
@@ -319,9 +410,8 @@ def register_public(
         )
     with transaction.atomic():
         locked = _lock(webinar)
-        reason = closed(locked)
-        if reason:
-            raise RegistrationRefused(reason)
+        session = _session_under_lock(locked, repeat)
+        _check_open(locked, session)
         registration = (
             Registration.objects.select_for_update()
             .filter(webinar=locked, email__iexact=email)
@@ -338,6 +428,7 @@ def register_public(
         registration.timezone = zone if is_valid_zone(zone) else ""
         registration.status = Status.PENDING
         registration.offer_expires_at = None
+        registration.repeat = session if isinstance(session, RepeatSession) else None
         for field, value in _clean_answers(answers).items():
             setattr(registration, field, value)
         registration.save()
@@ -382,11 +473,11 @@ def confirm(*, token: str, now: datetime | None = None) -> Registration:
             if registration.status == Status.CANCELLED:
                 raise RegistrationRefused(_("This registration was cancelled."))
             return registration
-        reason = closed(locked, now=now)
+        reason = closed(locked, now=now, session=_session_under_lock(locked, registration.repeat))
         if reason:
             raise RegistrationRefused(reason)
         registration.email_verified_at = now
-        registration.status = _status_for_new(locked)
+        registration.status = _status_for_new(locked, registration.repeat)
         registration.save(update_fields=["email_verified_at", "status", "updated_at"])
         _record(
             None,
@@ -399,20 +490,24 @@ def confirm(*, token: str, now: datetime | None = None) -> Registration:
     return registration
 
 
-def _offer_seats(webinar: Webinar, *, now: datetime) -> list[Registration]:
-    """Offer the free seats to the first in line (the webinar's row locked). Offers end after
-    ``offer_hours()``, never past the start; none once it has started."""
-    if webinar.capacity is None or webinar.starts_at is None or webinar.starts_at <= now:
+def _offer_seats(
+    webinar: Webinar, *, now: datetime, repeat: RepeatSession | None = None
+) -> list[Registration]:
+    """Offer the free seats of a session (the first, or ``repeat``) to the first in its line
+    (the webinar's row locked). Offers end after ``offer_hours()``, never past the session's
+    start; none once it has started."""
+    session: Session = webinar if repeat is None else repeat
+    if webinar.capacity is None or session.starts_at is None or session.starts_at <= now:
         return []
-    if webinar.state == Webinar.State.CANCELLED:
+    if webinar.state == Webinar.State.CANCELLED or getattr(session, "cancelled_at", None):
         return []
-    free = webinar.capacity - seats_taken(webinar)
+    free = webinar.capacity - seats_taken(webinar, repeat)
     if free <= 0:
         return []
-    expires = min(now + timedelta(hours=offer_hours()), webinar.starts_at)
+    expires = min(now + timedelta(hours=offer_hours()), session.starts_at)
     offered = list(
         Registration.objects.select_for_update()
-        .filter(webinar=webinar, status=Status.WAITING)
+        .filter(_of_session(repeat), webinar=webinar, status=Status.WAITING)
         .order_by("created_at", "pk")[:free]
     )
     for registration in offered:
@@ -426,8 +521,17 @@ def _offer_seats(webinar: Webinar, *, now: datetime) -> list[Registration]:
             f"Seat of webinar {webinar.pk} offered until {expires.isoformat()}",
         )
         registration.webinar = webinar
+        registration.repeat = repeat
         _after_commit(registration, Status.WAITING)
     return offered
+
+
+def _offer_all_seats(webinar: Webinar, *, now: datetime) -> None:
+    """Offer the free seats of each session (the webinar's row locked)."""
+    _offer_seats(webinar, now=now)
+    repeat = sessions.repeat_of(webinar)
+    if repeat is not None:
+        _offer_seats(webinar, now=now, repeat=repeat)
 
 
 def _cancel(actor: Actor | None, registration: Registration, *, now: datetime) -> Registration:
@@ -450,7 +554,7 @@ def _cancel(actor: Actor | None, registration: Registration, *, now: datetime) -
         locked.webinar = webinar
         _after_commit(locked, was)
         if was in SEATED:
-            _offer_seats(webinar, now=now)
+            _offer_seats(webinar, now=now, repeat=locked.repeat)
     return locked
 
 
@@ -475,6 +579,71 @@ def cancel_by_link(*, token: str) -> Registration:
     return _cancel(None, registration_for(token), now=timezone.now())
 
 
+def change_session(
+    *, token: str, repeat: RepeatSession | None, now: datetime | None = None
+) -> Registration:
+    """Move the registration of the signed management link to the other session of its
+    webinar (``repeat``, or ``None`` for the first session), no login needed. Changing to the
+    session it already has changes nothing.
+
+    Raises ``RegistrationRefused`` for a cancelled registration, a session of theirs that has
+    started, and (beside the field "session") a session that has started or is no longer
+    offered.
+
+    Side effects: ``repeat`` and the status (registered when the new session has a seat, else
+    its waiting list; a pending registrant stays pending); one audit entry
+    "webinars.session_changed"; after the commit, to a registered person the CANCEL of the
+    former session's event (its UID; e-mail "session_changed") then the invitation of the new
+    one, or the waiting-list e-mail; the seat freed in the former session offered to the
+    first in its line (``_offer_seats``).
+    """
+    now = now or timezone.now()
+    registration = registration_for(token)
+    with transaction.atomic():
+        webinar = changes.locked(Webinar, pk=registration.webinar_id)
+        locked = changes.locked(Registration, pk=registration.pk)
+        locked.webinar = webinar
+        if locked.status == Status.CANCELLED:
+            raise RegistrationRefused(_("This registration was cancelled."))
+        target = _session_under_lock(webinar, repeat)
+        target_repeat = target if isinstance(target, RepeatSession) else None
+        if locked.repeat_id == (target_repeat.pk if target_repeat else None):
+            return locked
+        former = locked.session
+        former_repeat = locked.repeat
+        if former.starts_at is not None and former.starts_at <= now:
+            raise RegistrationRefused(_("Your session has started: it can no longer be changed."))
+        reason = closed(webinar, now=now, session=target)
+        if reason:
+            raise RegistrationRefused(errors={"session": [reason]})
+        was = locked.status
+        locked.repeat = target_repeat
+        if was != Status.PENDING:
+            locked.status = _status_for_new(webinar, target_repeat)
+        locked.offer_expires_at = None
+        locked.save(update_fields=["repeat", "status", "offer_expires_at", "updated_at"])
+        audit.record(
+            actor=None,
+            action=WebinarAction.SESSION_CHANGED,
+            subject=locked,
+            summary=f"Registration for webinar {webinar.pk} moved to its "
+            + ("repeat session" if target_repeat else "first session")
+            + (" (waiting list)" if locked.status == Status.WAITING else ""),
+        )
+        if was == Status.REGISTERED:
+            moved = locked
+            transaction.on_commit(
+                lambda: invitations.send_cancellation(
+                    registration=moved, prefix="session_changed", session=former
+                )
+            )
+        if locked.status != Status.PENDING:
+            _after_commit(locked, "")
+        if was in SEATED:
+            _offer_seats(webinar, now=now, repeat=former_repeat)
+    return locked
+
+
 def confirm_offer(*, token: str, now: datetime | None = None) -> Registration:
     """Take the seat offered to the registrant of the signed management link.
 
@@ -492,14 +661,15 @@ def confirm_offer(*, token: str, now: datetime | None = None) -> Registration:
         if locked.status == Status.REGISTERED:
             return locked
         expired = locked.offer_expires_at is not None and locked.offer_expires_at <= now
-        if locked.status != Status.OFFERED or expired or closed(webinar, now=now):
+        reason = closed(webinar, now=now, session=locked.session)
+        if locked.status != Status.OFFERED or expired or reason:
             raise RegistrationRefused(
                 _(
                     "This offer has expired: the seat was offered to the next person on the "
                     "waiting list."
                 )
                 if expired or locked.status == Status.CANCELLED
-                else closed(webinar, now=now) or _("No seat is offered to you at the moment.")
+                else reason or _("No seat is offered to you at the moment.")
             )
         locked.status = Status.REGISTERED
         locked.offer_expires_at = None
@@ -541,7 +711,7 @@ def expire_offers(*, now: datetime | None = None) -> int:
                     summary=f"Seat offer of webinar {webinar.pk} expired",
                 )
                 count += 1
-            _offer_seats(webinar, now=now)
+            _offer_all_seats(webinar, now=now)
     return count
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, cancellation, public, registrations, workspace
+from .views import attendance, board, cancellation, public, registrations, workspace
 
 app_name = "webinars"
 urlpatterns = [
@@ -27,6 +27,7 @@ urlpatterns = [
         name="registration_questions",
     ),
     path("webinars/<int:pk>/workspace/", workspace.workspace, name="workspace"),
+    path("webinars/<int:pk>/attendance/", attendance.attendance, name="attendance"),
     path("webinars/materials/<int:pk>/", workspace.material, name="material"),
     path("manage/series/<slug:slug>/webinars/", board.board, name="board"),
     path("manage/webinars/<int:pk>/cancel/", cancellation.cancel_webinar, name="cancel_webinar"),

@@ -3,8 +3,10 @@
 Times are written in UTC (``DTSTART:20270112T130000Z``), which every calendar reads without a
 VTIMEZONE and shows in its reader's zone. The UID is the webinar's for its whole life and
 SEQUENCE is the webinar's ``sequence``, raised on every published change, so an imported or
-subscribed event is replaced, never duplicated. Members-only webinars never carry their joining
-link unless ``joining`` is asked for (an invitation to a registrant or a host).
+subscribed event is replaced, never duplicated. A published repeat session is its own event
+(its UID, start and SEQUENCE: ``session=``), with the webinar's title and text.
+Members-only webinars never carry their joining link unless ``joining`` is asked for (an
+invitation to a registrant or a host).
 """
 
 from collections.abc import Iterable
@@ -17,7 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
-from deepdive.webinars.models import Webinar
+from deepdive.webinars.models import RepeatSession, Webinar
+from deepdive.webinars.sessions import published_repeat
+
+# The occurrence an event is about: the webinar (its first session) or its repeat.
+Session = Webinar | RepeatSession
 
 PRODID = "-//Alliance 8.7//Deep Dive//EN"
 
@@ -54,13 +60,16 @@ def event(
     joining: bool = False,
     stamp: datetime | None = None,
     sequence: int | None = None,
+    session: Session | None = None,
 ) -> Event:
-    """The VEVENT of a published webinar (``sequence``: the webinar's unless given)."""
-    start = _start_of(webinar)
+    """The VEVENT of a published webinar's ``session`` (the webinar itself unless given;
+    ``sequence``: the session's unless given)."""
+    session = session or webinar
+    start = _start_of(session)
     item = Event()
-    item.add("uid", webinar.uid)
+    item.add("uid", session.uid)
     item.add("dtstamp", (stamp or timezone.now()).astimezone(UTC))
-    item.add("sequence", webinar.sequence if sequence is None else sequence)
+    item.add("sequence", session.sequence if sequence is None else sequence)
     item.add("dtstart", start)
     item.add("dtend", start + timedelta(minutes=webinar.minutes))
     item.add("summary", webinar.title)
@@ -84,15 +93,18 @@ def _calendar(name: str, *, method: str = "PUBLISH") -> Calendar:
     return cal
 
 
-def webinar_file(webinar: Webinar, *, joining: bool = False) -> bytes:
-    """The ``.ics`` file of one webinar, for download."""
+def webinar_file(
+    webinar: Webinar, *, joining: bool = False, session: Session | None = None
+) -> bytes:
+    """The ``.ics`` file of one webinar's session (the first unless given), for download."""
     cal = _calendar(webinar.title)
-    cal.add_component(event(webinar, joining=joining))
+    cal.add_component(event(webinar, joining=joining, session=session))
     return cal.to_ical()
 
 
 def feed(name: str, webinars: Iterable[Webinar], *, empty_zone: str = "Europe/Paris") -> bytes:
-    """A subscribable feed of published webinars, never with members-only joining links."""
+    """A subscribable feed of published webinars (a published repeat session as its own
+    event), never with members-only joining links."""
     cal = _calendar(name)
     cal.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT6H")
@@ -100,6 +112,9 @@ def feed(name: str, webinars: Iterable[Webinar], *, empty_zone: str = "Europe/Pa
     for webinar in webinars:
         if webinar.starts_at is not None:
             cal.add_component(event(webinar, stamp=stamp))
+            repeat = published_repeat(webinar)
+            if repeat is not None:
+                cal.add_component(event(webinar, stamp=stamp, session=repeat))
     if not cal.subcomponents:
         # RFC 5545 wants at least one component: before the first webinar is published, the
         # series' zone stands in (harmless: no event refers to it)
@@ -136,6 +151,7 @@ def invitation(
     attendee_name: str = "",
     sequence: int | None = None,
     zone: str = "",
+    session: Session | None = None,
 ) -> bytes:
     """An iTIP REQUEST for one person (RFC 5546): sent on publication and on every change, it
     updates the event already in their calendar because UID stays and SEQUENCE rises. Times
@@ -143,7 +159,7 @@ def invitation(
     cal = _calendar(webinar.title, method="REQUEST")
     if zone:
         cal.add("x-wr-timezone", zone)
-    item = event(webinar, joining=True, sequence=sequence)
+    item = event(webinar, joining=True, sequence=sequence, session=session)
     _people(
         item, attendee_email=attendee_email, attendee_name=attendee_name, partstat="NEEDS-ACTION"
     )
@@ -152,12 +168,17 @@ def invitation(
 
 
 def cancellation(
-    webinar: Webinar, *, attendee_email: str, attendee_name: str = "", sequence: int
+    webinar: Webinar,
+    *,
+    attendee_email: str,
+    attendee_name: str = "",
+    sequence: int,
+    session: Session | None = None,
 ) -> bytes:
     """An iTIP CANCEL for one person (RFC 5546): same UID, a SEQUENCE above the last one sent
     to them, STATUS:CANCELLED; their calendar removes the event."""
     cal = _calendar(webinar.title, method="CANCEL")
-    item = event(webinar, sequence=sequence)
+    item = event(webinar, sequence=sequence, session=session)
     item["status"] = vText("CANCELLED")
     _people(item, attendee_email=attendee_email, attendee_name=attendee_name, partstat="")
     cal.add_component(item)
@@ -171,6 +192,7 @@ def invitation_attachment(
     attendee_name: str = "",
     sequence: int | None = None,
     zone: str = "",
+    session: Session | None = None,
 ) -> dict[str, str]:
     """The invitation as an outbox attachment (``outbox.operations.queue_email``)."""
     content = invitation(
@@ -179,6 +201,7 @@ def invitation_attachment(
         attendee_name=attendee_name,
         sequence=sequence,
         zone=zone,
+        session=session,
     )
     return {
         "filename": "invite.ics",
@@ -188,11 +211,20 @@ def invitation_attachment(
 
 
 def cancellation_attachment(
-    webinar: Webinar, *, attendee_email: str, attendee_name: str = "", sequence: int
+    webinar: Webinar,
+    *,
+    attendee_email: str,
+    attendee_name: str = "",
+    sequence: int,
+    session: Session | None = None,
 ) -> dict[str, str]:
     """The cancellation as an outbox attachment, its MIME method matching (CANCEL)."""
     content = cancellation(
-        webinar, attendee_email=attendee_email, attendee_name=attendee_name, sequence=sequence
+        webinar,
+        attendee_email=attendee_email,
+        attendee_name=attendee_name,
+        sequence=sequence,
+        session=session,
     )
     return {
         "filename": "cancel.ics",
@@ -201,11 +233,11 @@ def cancellation_attachment(
     }
 
 
-def _start_of(webinar: Webinar) -> datetime:
-    """The published start in UTC; a webinar without one has no calendar event."""
-    if webinar.starts_at is None:
-        raise ValueError(f"webinar {webinar.pk} has no published start")
-    return webinar.starts_at.astimezone(UTC)
+def _start_of(session: Session) -> datetime:
+    """The published start in UTC; a session without one has no calendar event."""
+    if session.starts_at is None:
+        raise ValueError(f"{session!r} has no published start")
+    return session.starts_at.astimezone(UTC)
 
 
 def _utc_stamp(moment: datetime) -> str:

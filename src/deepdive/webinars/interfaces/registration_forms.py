@@ -4,11 +4,13 @@ choice of questions per series."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from deepdive.core.timezones import moment_text
 from deepdive.directory.models import Organisation
 from deepdive.reference.models import Country, PartnerType
 
@@ -88,6 +90,46 @@ class AnswersForm(forms.Form):
         }
 
 
+def session_choices(options: Sequence[Any], *, zone: str) -> list[tuple[str, str]]:
+    """The radio choices of "Which session suits you?": each session's start in the reader's
+    ``zone`` (named), and whether registering for it joins its waiting list. ``options``:
+    ``registration.SessionOption``s."""
+    choices = []
+    for option in options:
+        text = _("%(session)s: %(when)s") % {
+            "session": option.label,
+            "when": moment_text(option.session.starts_at, zone),
+        }
+        if option.is_full:
+            text = _("%(session)s — full — you will join the waiting list") % {"session": text}
+        choices.append((option.key, str(text)))
+    return choices
+
+
+def add_session_field(form: forms.Form, options: Sequence[Any], *, zone: str) -> None:
+    """Add the required choice of session first in ``form`` (when there is one to make)."""
+    if not options:
+        return
+    form.fields["session"] = forms.ChoiceField(
+        label=_("Which session suits you?"),
+        widget=forms.RadioSelect,
+        choices=session_choices(options, zone=zone),
+        error_messages={"required": _("Choose the session that suits you.")},
+    )
+    form.order_fields(["session", *form.fields])
+
+
+class SessionForm(forms.Form):
+    """The choice of a session alone: a member's one-click registration, or the change of
+    session on a registrant's own page."""
+
+    def __init__(
+        self, data: Any = None, *, options: Sequence[Any], zone: str, initial: Any = None
+    ) -> None:
+        super().__init__(data, initial=initial, auto_id="session-%s")
+        add_session_field(self, options, zone=zone)
+
+
 class PublicRegistrationForm(AnswersForm):
     """Anyone's registration for a public webinar: name and e-mail, then the questions."""
 
@@ -98,9 +140,12 @@ class PublicRegistrationForm(AnswersForm):
     )
     field_order = ["name", "email"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sessions: Sequence[Any] = (), zone: str = "UTC", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.order_fields(["name", "email"])
+        add_session_field(self, sessions, zone=zone)
 
 
 class QuestionsForm(forms.ModelForm):

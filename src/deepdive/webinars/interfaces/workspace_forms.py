@@ -1,12 +1,19 @@
 """The forms of the host's workspace: plain forms and formsets (agenda, speakers) that work
 without JavaScript; every error is shown beside its field with what was typed kept. The forms
-only read what was typed: the rules are in ``preparation``, which the views call."""
+only read what was typed: the rules are in ``preparation``, which the views call.
+
+Every section's form is made the same way (``Form(data, files, webinar=...)``), hands the
+service its keyword arguments (``values()``) and shows the service's refusal (``show()``), so
+the view drives every section with one code path."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -22,13 +29,27 @@ from ..models import Material, Speaker, Webinar
 # rows by saving and coming back).
 EXTRA_AGENDA_ROWS = 3
 EXTRA_SPEAKER_ROWS = 2
+# The id of the page's one list of the directory's organisations, which every speaker's
+# "organisation in the directory" box suggests from (one list, however many speakers).
+ORGANISATIONS_LIST = "directory-organisations"
+
+
+class SectionForm(forms.Form):
+    """A section of the workspace: its service's keyword arguments, and its refusal shown
+    beside the fields (the rest above the form)."""
+
+    def values(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+    def show(self, refused: Refused) -> None:
+        refused.show_on(self)
 
 
 def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(SectionForm):
     """The public description in each of the series' languages, the languages spoken and the
     interpretation."""
 
@@ -48,7 +69,7 @@ class DetailsForm(forms.Form):
         label=capfirst(_("interpretation arranged by")), max_length=200, required=False
     )
 
-    def __init__(self, data: Any = None, *, webinar: Webinar):
+    def __init__(self, data: Any = None, files: Any = None, *, webinar: Webinar):
         super().__init__(data, prefix="details")
         self.languages = language_names(list(webinar.call.series.languages or []))
         descriptions = webinar.descriptions or {}
@@ -82,7 +103,7 @@ class DetailsForm(forms.Form):
         }
 
 
-class TechnicalForm(forms.Form):
+class TechnicalForm(SectionForm):
     platform = forms.ChoiceField(
         label=capfirst(_("platform")),
         choices=[("", "—"), *Webinar.Platform.choices],
@@ -105,7 +126,7 @@ class TechnicalForm(forms.Form):
         label=capfirst(_("test call")), required=False, widget=_date_widget()
     )
 
-    def __init__(self, data: Any = None, *, webinar: Webinar):
+    def __init__(self, data: Any = None, files: Any = None, *, webinar: Webinar):
         super().__init__(
             data,
             prefix="technical",
@@ -136,9 +157,12 @@ AgendaBase = forms.formset_factory(
 
 
 class AgendaFormSet(AgendaBase):  # type: ignore[valid-type,misc]
-    def __init__(self, data: Any = None, *, webinar: Webinar):
+    def __init__(self, data: Any = None, files: Any = None, *, webinar: Webinar):
         initial = [{"title": item.title, "minutes": item.minutes} for item in webinar.agenda.all()]
         super().__init__(data, prefix="agenda", initial=initial)
+
+    def values(self) -> dict[str, Any]:
+        return {"items": self.lines()}
 
     def lines(self) -> list[preparation.AgendaLine]:
         return [
@@ -148,19 +172,98 @@ class AgendaFormSet(AgendaBase):  # type: ignore[valid-type,misc]
         ]
 
 
+class DirectoryOrganisationField(forms.CharField):
+    """An organisation of the directory, typed by its name (as the directory shows it, its
+    name alone or its acronym). The box suggests from the page's one ``<datalist>`` of the
+    directory (``ORGANISATIONS_LIST``, see ``directory_names``) rather than a select of
+    every organisation in every speaker's row: light on a phone, and a browser without
+    JavaScript still suggests from it. What was typed is kept with the message when it names
+    no organisation, or more than one."""
+
+    widget = forms.TextInput(
+        attrs={"list": ORGANISATIONS_LIST, "autocomplete": "off", "spellcheck": "false"}
+    )
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Organisation):
+            return str(value)
+        return value
+
+    def to_python(self, value: Any) -> Organisation | None:  # type: ignore[override]
+        if isinstance(value, Organisation):
+            return value
+        text = " ".join(str(super().to_python(value)).split())
+        if not text:
+            return None
+        found = _organisations_named(text)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValidationError(
+                _(
+                    "Several organisations in the directory have this name: choose one of "
+                    "the names suggested, with its acronym."
+                ),
+                code="ambiguous",
+            )
+        raise ValidationError(
+            _(
+                "This organisation is not in the directory: choose one of the names "
+                "suggested, or write it in the field below."
+            ),
+            code="unknown",
+        )
+
+    def validate(self, value: Any) -> None:
+        if value is None and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+
+# "Name (ACRONYM)": how the directory shows an organisation with an acronym.
+_WITH_ACRONYM = re.compile(r"^(?P<name>.+?) \((?P<acronym>[^()]+)\)$")
+
+
+def _organisations_named(text: str) -> list[Organisation]:
+    """The active organisations ``text`` names: as the directory shows them first, else by
+    their name alone or their acronym (ignoring case)."""
+    active = Organisation.objects.active()
+    shown = _WITH_ACRONYM.match(text)
+    if shown:
+        found = list(
+            active.filter(name__iexact=shown["name"], acronym__iexact=shown["acronym"])[:2]
+        )
+        if found:
+            return found
+    return list(active.filter(Q(name__iexact=text) | Q(acronym__iexact=text))[:2])
+
+
+def directory_names() -> list[str]:
+    """Every active organisation as the directory shows it, by name: the suggestions of the
+    speakers' "organisation in the directory" boxes."""
+    return [
+        str(organisation)
+        for organisation in Organisation.objects.active().only("name", "acronym").order_by("name")
+    ]
+
+
 class SpeakerForm(forms.Form):
     role = forms.ChoiceField(
         label=capfirst(_("role")), choices=Speaker.Role.choices, initial=Speaker.Role.SPEAKER
     )
     name = forms.CharField(label=capfirst(_("name")), max_length=150)
     title = forms.CharField(label=capfirst(_("title or role")), max_length=150, required=False)
-    organisation = forms.ModelChoiceField(
+    organisation = DirectoryOrganisationField(
         label=capfirst(_("organisation in the directory")),
-        queryset=Organisation.objects.filter(merged_into__isnull=True).order_by("name"),
         required=False,
+        help_text=_(
+            "Start typing its name or acronym: the directory's organisations are suggested."
+        ),
     )
     organisation_name = forms.CharField(
-        label=capfirst(_("organisation (if not in the directory)")), max_length=200, required=False
+        label=capfirst(_("organisation (if not in the directory)")),
+        max_length=200,
+        required=False,
+        help_text=_("Or type the organisation's name here if it is not in the directory."),
     )
     bio = forms.CharField(
         label=capfirst(_("short bio")),
@@ -168,11 +271,12 @@ class SpeakerForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # No colon after a checkbox's label: it reads as a sentence beside the box.
     consents_to_listing = forms.BooleanField(
-        label=capfirst(_("agrees to be listed publicly")), required=False
+        label=capfirst(_("agrees to be listed publicly")), required=False, label_suffix=""
     )
     consents_to_recording = forms.BooleanField(
-        label=capfirst(_("agrees to be recorded")), required=False
+        label=capfirst(_("agrees to be recorded")), required=False, label_suffix=""
     )
 
 
@@ -182,21 +286,24 @@ SpeakerBase = forms.formset_factory(
 
 
 class SpeakerFormSet(SpeakerBase):  # type: ignore[valid-type,misc]
-    def __init__(self, data: Any = None, *, webinar: Webinar):
+    def __init__(self, data: Any = None, files: Any = None, *, webinar: Webinar):
         initial = [
             {
                 "role": p.role,
                 "name": p.name,
                 "title": p.title,
-                "organisation": p.organisation_id,
+                "organisation": p.organisation,
                 "organisation_name": p.organisation_name,
                 "bio": p.bio,
                 "consents_to_listing": p.consents_to_listing,
                 "consents_to_recording": p.consents_to_recording,
             }
-            for p in webinar.speakers.order_by("position", "pk")
+            for p in webinar.speakers.select_related("organisation").order_by("position", "pk")
         ]
         super().__init__(data, prefix="speakers", initial=initial)
+
+    def values(self) -> dict[str, Any]:
+        return {"people": self.people()}
 
     def people(self) -> list[preparation.Person]:
         return [
@@ -206,7 +313,7 @@ class SpeakerFormSet(SpeakerBase):  # type: ignore[valid-type,misc]
         ]
 
 
-class MaterialForm(forms.Form):
+class MaterialForm(SectionForm):
     title = forms.CharField(label=capfirst(_("title")), max_length=200, required=False)
     file = forms.FileField(label=capfirst(_("file")))
     visibility = forms.ChoiceField(
@@ -216,19 +323,23 @@ class MaterialForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, data: Any = None, files: Any = None):
+    def __init__(self, data: Any = None, files: Any = None, *, webinar: Webinar):
         super().__init__(data, files, prefix="material")
         self.fields["file"].help_text = _(
             "PDF, PowerPoint (PPTX) or Word (DOCX), at most %(size)s MB."
         ) % {"size": preparation.max_material_bytes() // (1024 * 1024)}
 
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"title": data["title"], "upload": data["file"], "visibility": data["visibility"]}
 
-class SendBackForm(forms.Form):
+
+class SendBackForm(SectionForm):
     comment = forms.CharField(
         label=capfirst(_("What should the hosts change?")),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, data: Any = None):
+    def __init__(self, data: Any = None, files: Any = None, *, webinar: Webinar):
         super().__init__(data, prefix="sendback")

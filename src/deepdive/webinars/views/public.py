@@ -16,10 +16,11 @@ from deepdive.core.pagecache import anonymous_page
 from deepdive.series import queries as series_queries
 from deepdive.series.models import Series
 
-from .. import queries, registration
+from .. import queries, registration, sessions
 from ..forms import ProgrammeFilterForm
 from ..interfaces import calendar
-from ..models import Registration, Webinar
+from ..interfaces.registration_forms import SessionForm
+from ..models import Registration, RepeatSession, Webinar
 from .registrations import box as registration_box
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -80,15 +81,39 @@ def _webinar(request, pk: int) -> Webinar:
     return webinar
 
 
-@never_cache
-@require_safe
-def detail(request, pk: int):
-    webinar = _webinar(request, pk)
-    context = queries.webinar_page(
-        webinar,
-        user=request.user,
-        reader_zone=getattr(request, "timezone_name", "UTC"),
-        now=timezone.now(),
+def _zone(request) -> str:
+    return getattr(request, "timezone_name", "UTC")
+
+
+def _session_times(webinar: Webinar, zone: str) -> list[dict]:
+    """Both sessions' times in the reader's zone, named, when the webinar has a published
+    repeat (empty otherwise: the page shows its one time as before)."""
+    shown = sessions.published_sessions(webinar)
+    if len(shown) < 2:
+        return []
+    return [
+        {
+            "label": sessions.label(session),
+            "key": sessions.key(session),
+            "reader": queries.zone_time(session.starts_at, webinar.minutes, zone, is_reader=True),
+        }
+        for session in shown
+        if session.starts_at
+    ]
+
+
+def _detail(request, webinar: Webinar, *, session_form=None, status: int = 200):
+    now = timezone.now()
+    context = queries.webinar_page(webinar, user=request.user, reader_zone=_zone(request), now=now)
+    if session_form is None:
+        session_form = SessionForm(
+            options=registration.session_options(webinar, now=now), zone=_zone(request)
+        )
+    mine = context["registration"]
+    context["session_times"] = _session_times(webinar, _zone(request))
+    context["session_form"] = session_form if session_form.fields else None
+    context["my_session"] = (
+        sessions.label(mine.session) if mine is not None and context["session_times"] else ""
     )
     context.update(
         queries.workspace_sections(
@@ -97,7 +122,13 @@ def detail(request, pk: int):
     )
     context.update(registration_box(context["registration"]))
     context.update(queries.cancellation_facts(webinar, user=request.user))
-    return render(request, "webinars/detail.html", context)
+    return render(request, "webinars/detail.html", context, status=status)
+
+
+@never_cache
+@require_safe
+def detail(request, pk: int):
+    return _detail(request, _webinar(request, pk))
 
 
 def _filename(title: str, fallback: str) -> str:
@@ -109,9 +140,12 @@ def _filename(title: str, fallback: str) -> str:
 def ics(request, pk: int):
     """One webinar's calendar file; the joining link only for who may see it on the page."""
     webinar = _webinar(request, pk)
-    if not webinar.is_published:
+    session = sessions.by_key(webinar, request.GET.get("session", sessions.FIRST))
+    if not webinar.is_published or session is None:
         raise Http404
-    content = calendar.webinar_file(webinar, joining=queries.can_see_joining(request.user, webinar))
+    content = calendar.webinar_file(
+        webinar, joining=queries.can_see_joining(request.user, webinar), session=session
+    )
     response = HttpResponse(content, content_type=CALENDAR_TYPE)
     filename = _filename(webinar.title, f"webinar-{webinar.pk}")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -133,10 +167,24 @@ def feed(request, slug: str):
 @login_required
 @require_POST
 def register(request, pk: int):
+    """One click; with a published repeat, the choice of session beside the button."""
     webinar = _webinar(request, pk)
+    form = SessionForm(
+        request.POST, options=registration.session_options(webinar), zone=_zone(request)
+    )
+    if not form.is_valid():
+        return _detail(request, webinar, session_form=form, status=422)
+    chosen = sessions.by_key(webinar, form.cleaned_data.get("session", sessions.FIRST))
     try:
-        registration.register(actor=request.user, webinar=webinar)
+        registration.register(
+            actor=request.user,
+            webinar=webinar,
+            repeat=chosen if isinstance(chosen, RepeatSession) else None,
+        )
     except registration.RegistrationRefused as refused:
+        if form.fields and refused.errors.get("session"):
+            refused.show_on(form)
+            return _detail(request, webinar, session_form=form, status=422)
         messages.error(request, str(refused))
     else:
         messages.success(

@@ -2,11 +2,14 @@
 registrant's own page by their signed link (see, change the answers, take an offered seat,
 cancel), and the secretariat's choice of registration questions per series."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,14 +18,15 @@ from django.views.decorators.http import require_http_methods
 from deepdive.core.permissions import secretariat_required
 from deepdive.series.models import Series
 
-from .. import queries
+from .. import queries, sessions
 from .. import registration as registrations
 from ..interfaces.registration_forms import (
     AnswersForm,
     PublicRegistrationForm,
     QuestionsForm,
+    SessionForm,
 )
-from ..models import Registration
+from ..models import Registration, RepeatSession
 
 Status = Registration.Status
 
@@ -42,11 +46,16 @@ def register_public(request, pk: int):
             "affiliation to a member organisation."
         )
     form = PublicRegistrationForm(
-        request.POST if request.method == "POST" else None, questions=questions
+        request.POST if request.method == "POST" else None,
+        questions=questions,
+        sessions=registrations.session_options(webinar),
+        zone=getattr(request, "timezone_name", "UTC"),
     )
     if request.method == "POST" and not reason and form.is_valid():
+        chosen = sessions.by_key(webinar, form.cleaned_data.get("session", sessions.FIRST))
         try:
             registrations.register_public(
+                repeat=chosen if isinstance(chosen, RepeatSession) else None,
                 webinar=webinar,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
@@ -93,11 +102,38 @@ def confirm(request, token: str):
     return render(request, "webinars/registration/confirm.html", {"token": token})
 
 
-def _page(request, registration: Registration, token: str, form=None, status: int = 200):
+def _session_form(registration: Registration, zone: str, data=None) -> SessionForm | None:
+    """The change of session on the registrant's page: both sessions open (the one they have
+    checked), when the webinar has a published repeat and their session has not started."""
+    mine = sessions.key(registration.session)
+    options = [
+        # their own session is never "full" for them: they hold their place in it
+        replace(option, is_full=False) if option.key == mine else option
+        for option in registrations.session_options(registration.webinar)
+    ]
+    if len(options) < 2:
+        return None
+    form = SessionForm(
+        data, options=options, zone=zone, initial={"session": sessions.key(registration.session)}
+    )
+    form.fields["session"].label = _("Your session")
+    return form
+
+
+def _page(
+    request,
+    registration: Registration,
+    token: str,
+    form=None,
+    status: int = 200,
+    session_form=None,
+):
     webinar = registration.webinar
     zone = registration.timezone or getattr(request, "timezone_name", "UTC")
     active = registration.status != Status.CANCELLED
-    upcoming = not registrations.closed(webinar)
+    upcoming = not registrations.closed(webinar, session=registration.session)
+    if session_form is None and active and upcoming:
+        session_form = _session_form(registration, zone)
     if form is None:
         form = AnswersForm(
             questions=registrations.questions_for(webinar.call.series),
@@ -109,6 +145,11 @@ def _page(request, registration: Registration, token: str, form=None, status: in
         {
             "registration": registration,
             "webinar": webinar,
+            "session": registration.session,
+            "session_label": sessions.label(registration.session)
+            if sessions.published_repeat(webinar)
+            else "",
+            "session_form": session_form,
             "token": token,
             "form": form,
             "zone": zone,
@@ -120,9 +161,20 @@ def _page(request, registration: Registration, token: str, form=None, status: in
             "can_change": active and upcoming,
             "show_joining": queries.link_holder_sees_joining(registration),
             "webinar_url": webinar.get_absolute_url(),
+            "signup_url": _signup_url(request, registration),
         },
         status=status,
     )
+
+
+def _signup_url(request, registration: Registration) -> str:
+    """The optional account, offered once a public registrant has confirmed their address:
+    the sign-up page with that address filled in (allauth reads ``?email=``); signed in with
+    it verified, the registration is listed among theirs (``queries.registrations_of``)."""
+    confirmed = registration.email_verified_at is not None and registration.user_id is None
+    if not confirmed or registration.status == Status.CANCELLED or request.user.is_authenticated:
+        return ""
+    return reverse("account_signup") + "?" + urlencode({"email": registration.email})
 
 
 @never_cache
@@ -141,6 +193,27 @@ def my_registration(request, token: str):
         if action == "cancel":
             registrations.cancel_by_link(token=token)
             messages.success(request, _("Your registration is cancelled."))
+        elif action == "session":
+            zone = registration.timezone or getattr(request, "timezone_name", "UTC")
+            session_form = _session_form(registration, zone, request.POST)
+            if session_form is None:
+                raise registrations.RegistrationRefused(_("There is no other session to choose."))
+            if not session_form.is_valid():
+                return _page(request, registration, token, session_form=session_form, status=422)
+            chosen = sessions.by_key(registration.webinar, session_form.cleaned_data["session"])
+            try:
+                moved = registrations.change_session(
+                    token=token, repeat=chosen if isinstance(chosen, RepeatSession) else None
+                )
+            except registrations.RegistrationRefused as refused:
+                if not refused.errors:
+                    raise
+                refused.show_on(session_form)
+                return _page(request, registration, token, session_form=session_form, status=422)
+            if moved.status == Status.WAITING:
+                messages.info(request, _("That session is full: you are on its waiting list."))
+            else:
+                messages.success(request, _("Your session is changed."))
         elif action == "take_seat":
             registrations.confirm_offer(token=token)
             messages.success(request, _("The seat is yours: you are registered."))

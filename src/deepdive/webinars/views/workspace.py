@@ -7,6 +7,8 @@ messages beside its fields."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -14,12 +16,15 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from deepdive.accounts.models import User
 from deepdive.core.permissions import is_secretariat
 from deepdive.core.refusals import Refused
 
@@ -68,109 +73,94 @@ def _page(request: HttpRequest, webinar: Webinar, bound: dict[str, Any], status:
         and open_
         and (webinar.submitted_at is not None or webinar.state == Webinar.State.READY),
         "materials": list(webinar.materials.all()),
-        "details": bound.get("details") or forms.DetailsForm(webinar=webinar),
-        "technical": bound.get("technical") or forms.TechnicalForm(webinar=webinar),
-        "agenda": bound.get("agenda") or forms.AgendaFormSet(webinar=webinar),
-        "speakers": bound.get("speakers") or forms.SpeakerFormSet(webinar=webinar),
-        "material_form": bound.get("material") or forms.MaterialForm(),
-        "send_back_form": bound.get("sendback") or forms.SendBackForm(),
+        **{
+            f"{name}_form": bound.get(name) or section.form(webinar=webinar)
+            for name, section in SECTIONS.items()
+        },
+        "organisation_names": forms.directory_names(),
+        "organisations_list": forms.ORGANISATIONS_LIST,
         "refusal": bound.get("refusal", ""),
         "agenda_minutes": sum(item.minutes for item in webinar.agenda.all()),
     }
     return render(request, "webinars/workspace/workspace.html", context, status=status)
 
 
-def _saved(request: HttpRequest, webinar: Webinar, message: str, anchor: str) -> HttpResponse:
-    messages.success(request, message)
+@dataclass(frozen=True)
+class Section:
+    """A part of the workspace with its own form: the form, the service it calls with the
+    form's values, the message once saved, and the part of the page it returns to."""
+
+    form: Callable[..., Any]
+    service: Callable[..., Any]
+    saved: Promise
+    anchor: str
+
+
+# Each form posts its ``section`` (a key below); the page draws it as ``<section>_form``.
+SECTIONS: dict[str, Section] = {
+    "details": Section(
+        forms.DetailsForm,
+        preparation.save_details,
+        _("The description and languages are saved."),
+        "description",
+    ),
+    "technical": Section(
+        forms.TechnicalForm,
+        preparation.save_technical,
+        _("The technical set-up is saved."),
+        "technical",
+    ),
+    "agenda": Section(
+        forms.AgendaFormSet, preparation.save_agenda, _("The agenda is saved."), "agenda"
+    ),
+    "speakers": Section(
+        forms.SpeakerFormSet, preparation.save_speakers, _("The speakers are saved."), "speakers"
+    ),
+    "material": Section(
+        forms.MaterialForm, preparation.add_material, _("The file is uploaded."), "materials"
+    ),
+    "send_back": Section(
+        forms.SendBackForm,
+        preparation.send_back,
+        _("The webinar is sent back to the hosts."),
+        "readiness",
+    ),
+}
+# The steps taken with a button alone; a refusal is shown above the checklist.
+STEPS: dict[str, tuple[Callable[..., Any], Promise]] = {
+    "submit": (preparation.submit_ready, _("Submitted: the secretariat will check it.")),
+    "approve": (preparation.approve, _("Approved: the webinar is ready.")),
+}
+
+
+def _saved(request: HttpRequest, webinar: Webinar, message: Promise, anchor: str) -> HttpResponse:
+    messages.success(request, str(message))
     return redirect(reverse("webinars:workspace", kwargs={"pk": webinar.pk}) + f"#{anchor}")
 
 
-def _post(request: HttpRequest, webinar: Webinar) -> HttpResponse:  # noqa: C901, PLR0911
-    section = request.POST.get("section", "")
+def _post(request: HttpRequest, webinar: Webinar) -> HttpResponse:
+    name = request.POST.get("section", "")
     user = request.user
-    if section == "details":
-        details = forms.DetailsForm(request.POST, webinar=webinar)
-        if details.is_valid():
+    if not isinstance(user, User):  # never (login_required); it tells the type checker
+        raise PermissionDenied
+    if name in SECTIONS:
+        section = SECTIONS[name]
+        form = section.form(request.POST, request.FILES, webinar=webinar)
+        if form.is_valid():
             try:
-                preparation.save_details(actor=user, webinar=webinar, **details.values())
+                section.service(actor=user, webinar=webinar, **form.values())
             except Refused as refused:
-                refused.show_on(details)
+                form.show(refused)
             else:
-                return _saved(
-                    request, webinar, _("The description and languages are saved."), "description"
-                )
-        return _page(request, webinar, {"details": details}, status=400)
-    if section == "technical":
-        technical = forms.TechnicalForm(request.POST, webinar=webinar)
-        if technical.is_valid():
-            try:
-                preparation.save_technical(actor=user, webinar=webinar, **technical.cleaned_data)
-            except Refused as refused:
-                refused.show_on(technical)
-            else:
-                return _saved(request, webinar, _("The technical set-up is saved."), "technical")
-        return _page(request, webinar, {"technical": technical}, status=400)
-    if section == "agenda":
-        agenda = forms.AgendaFormSet(request.POST, webinar=webinar)
-        if agenda.is_valid():
-            try:
-                preparation.save_agenda(actor=user, webinar=webinar, items=agenda.lines())
-            except Refused as refused:
-                agenda.show(refused)
-            else:
-                return _saved(request, webinar, _("The agenda is saved."), "agenda")
-        return _page(request, webinar, {"agenda": agenda}, status=400)
-    if section == "speakers":
-        speakers = forms.SpeakerFormSet(request.POST, webinar=webinar)
-        if speakers.is_valid():
-            try:
-                preparation.save_speakers(actor=user, webinar=webinar, people=speakers.people())
-            except Refused as refused:
-                speakers.show(refused)
-            else:
-                return _saved(request, webinar, _("The speakers are saved."), "speakers")
-        return _page(request, webinar, {"speakers": speakers}, status=400)
-    if section == "material":
-        material = forms.MaterialForm(request.POST, request.FILES)
-        if material.is_valid():
-            try:
-                preparation.add_material(
-                    actor=user,
-                    webinar=webinar,
-                    title=material.cleaned_data["title"],
-                    upload=material.cleaned_data["file"],
-                    visibility=material.cleaned_data["visibility"],
-                )
-            except Refused as refused:
-                refused.show_on(material)
-            else:
-                return _saved(request, webinar, _("The file is uploaded."), "materials")
-        return _page(request, webinar, {"material": material}, status=400)
-    if section == "remove_material":
+                return _saved(request, webinar, section.saved, section.anchor)
+        return _page(request, webinar, {name: form}, status=400)
+    if name == "remove_material":
         found = get_object_or_404(Material, pk=request.POST.get("material") or 0, webinar=webinar)
         preparation.remove_material(actor=user, material=found)
         return _saved(request, webinar, _("The file is removed."), "materials")
-    if section == "send_back":
-        send_back = forms.SendBackForm(request.POST)
-        if send_back.is_valid():
-            try:
-                preparation.send_back(
-                    actor=user, webinar=webinar, comment=send_back.cleaned_data["comment"]
-                )
-            except Refused as refused:
-                refused.show_on(send_back)
-            else:
-                return _saved(
-                    request, webinar, _("The webinar is sent back to the hosts."), "readiness"
-                )
-        return _page(request, webinar, {"sendback": send_back}, status=400)
-    steps = {
-        "submit": (preparation.submit_ready, _("Submitted: the secretariat will check it.")),
-        "approve": (preparation.approve, _("Approved: the webinar is ready.")),
-    }
-    if section not in steps:
+    if name not in STEPS:
         raise Http404
-    step, done = steps[section]
+    step, done = STEPS[name]
     try:
         step(actor=user, webinar=webinar)
     except Refused as refused:
@@ -190,7 +180,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_safe
-def material(request: HttpRequest, pk: int) -> HttpResponse:
+def material(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Download a material, if its visibility lets the reader see it: a reader who is not
     signed in is asked to log in, anyone else not allowed gets a 404 (no leak)."""
     found = get_object_or_404(Material.objects.select_related("webinar__proposal"), pk=pk)

@@ -1,0 +1,108 @@
+"""The attendance import page of a held webinar (its hosts and the secretariat): upload the
+meeting platform's report, see the dry run (``attendance.service.preview``), then confirm
+(``import_attendance``). The file is not stored between the two steps: the confirmation form
+carries it back, signed, and the signature is checked (for this webinar, for an hour)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from deepdive.core.refusals import Refused
+
+from ..attendance import service
+from ..interfaces.attendance_forms import ConfirmForm, ReportForm
+from ..models import Attendance, Webinar
+
+SIGNED_FOR_SECONDS = 3600
+
+
+def _salt(webinar: Webinar) -> str:
+    return f"webinars.attendance.{webinar.pk}"
+
+
+def _signed(webinar: Webinar, data: bytes) -> str:
+    return signing.dumps(base64.b64encode(data).decode("ascii"), salt=_salt(webinar), compress=True)
+
+
+def _unsigned(webinar: Webinar, value: str) -> bytes | None:
+    try:
+        text = signing.loads(value, salt=_salt(webinar), max_age=SIGNED_FOR_SECONDS)
+        return base64.b64decode(text, validate=True)
+    except (signing.BadSignature, binascii.Error, TypeError, ValueError):
+        return None
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    webinar = get_object_or_404(
+        Webinar.objects.select_related("proposal__call__series", "proposal__lead_organisation"),
+        pk=pk,
+    )
+    if not service.may_import(request.user, webinar):
+        raise PermissionDenied
+    form = ReportForm()
+    result = None
+    confirm = None
+    refused: list[str] = []  # why a confirmation was not imported (shown above the form)
+    if request.method == "POST" and "report" in request.POST:
+        data = _unsigned(webinar, request.POST.get("report", ""))
+        if data is None:
+            refused = [_("This preview has expired: choose the file again.")]
+        else:
+            try:
+                done = service.import_attendance(actor=request.user, webinar=webinar, data=data)
+            except Refused as exc:
+                refused = exc.messages()
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Attendance imported. Attendees: %(attendees)s (registered: %(matched)s, "
+                        "not registered: %(new)s). Hosts, panelists and speakers: %(hosts)s."
+                    )
+                    % {
+                        "attendees": len(done.attendees),
+                        "matched": len(done.matched),
+                        "new": len(done.new),
+                        "hosts": len(done.hosts),
+                    },
+                )
+                return redirect("webinars:attendance", pk=webinar.pk)
+    elif request.method == "POST":
+        form = ReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data["file"].read()
+            try:
+                result = service.preview(actor=request.user, webinar=webinar, data=data)
+            except Refused as exc:
+                exc.show_on(form)
+            else:
+                confirm = ConfirmForm(initial={"report": _signed(webinar, data)})
+    status = 400 if form.errors or refused else 200
+    return render(
+        request,
+        "webinars/attendance/import.html",
+        {
+            "webinar": webinar,
+            "form": form,
+            "refused": refused,
+            "result": result,
+            "confirm": confirm,
+            "is_held": service.is_held(webinar),
+            "kept": Attendance.objects.filter(webinar=webinar).count(),
+        },
+        status=status,
+    )

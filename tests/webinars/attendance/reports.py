@@ -1,0 +1,172 @@
+"""Attendance reports as the meeting platforms export them, generated for the tests (no real
+person's data): the layouts of Zoom's meeting and webinar reports, Microsoft Teams' attendance
+report and Webex's attendee report, in their encodings and separators."""
+
+import csv
+import io
+from collections.abc import Sequence
+
+
+def table(rows: Sequence[Sequence[str]], *, delimiter: str = ",", trailing: bool = False) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    for row in rows:
+        writer.writerow([*row, ""] if trailing and row else row)
+    return out.getvalue()
+
+
+def zoom_meeting(
+    people: Sequence[Sequence[str]],
+    *,
+    topic: str = "Decent work in supply chains",
+    host_email: str = "host@ilo.example",
+    guest_column: bool = True,
+) -> bytes:
+    """people: (name, email, join, leave, minutes[, guest]); dates like 03/10/2025 02:00:00 PM."""
+    header = ["Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)"]
+    if guest_column:
+        header.append("Guest")
+    rows = [
+        [
+            "Meeting ID",
+            "Topic",
+            "Start Time",
+            "End Time",
+            "User Email",
+            "Duration (Minutes)",
+            "Participants",
+        ],
+        [
+            "812 3456 7890",
+            topic,
+            "03/10/2025 01:58:12 PM",
+            "03/10/2025 03:05:00 PM",
+            host_email,
+            "67",
+            str(len(people)),
+        ],
+        [],
+        header,
+        *[list(p) for p in people],
+    ]
+    return table(rows, trailing=True).encode("utf-8-sig")
+
+
+def zoom_webinar(
+    hosts, panelists, attendees, *, topic: str = "Decent work in supply chains"
+) -> bytes:
+    """hosts/panelists: (name, email, join, leave, minutes); attendees: (attended, first, last,
+    email, join, leave, minutes, country); dates like "Mar 10, 2025 02:00 PM"."""
+    person_header = [
+        "Attended",
+        "User Name (Original Name)",
+        "Email",
+        "Join Time",
+        "Leave Time",
+        "Time in Session (minutes)",
+        "Is Guest",
+        "Country/Region Name",
+    ]
+    rows = [
+        ["Attendee Report"],
+        ["Report Generated:", "Mar 11, 2025 09:12 AM"],
+        [
+            "Topic",
+            "Webinar ID",
+            "Actual Start Time",
+            "Actual Duration (minutes)",
+            "# Registered",
+            "# Cancelled",
+            "Unique Viewers",
+            "Total Users",
+            "Max Concurrent Views",
+        ],
+        [topic, "912 3456 7890", "Mar 10, 2025 01:58 PM", "70", "4", "0", "3", "5", "3"],
+        ["Host Details"],
+        person_header,
+        *[["Yes", *h, "No", "France"] for h in hosts],
+        ["Panelist Details"],
+        person_header,
+        *[["Yes", *p, "No", "Côte d'Ivoire"] for p in panelists],
+        ["Attendee Details"],
+        [
+            "Attended",
+            "First Name",
+            "Last Name",
+            "Email",
+            "Registration Time",
+            "Approval Status",
+            "Join Time",
+            "Leave Time",
+            "Time in Session (minutes)",
+            "Is Guest",
+            "Country/Region Name",
+        ],
+        *[
+            [
+                a[0],
+                a[1],
+                a[2],
+                a[3],
+                "Mar 01, 2025 10:00 AM",
+                "approved",
+                a[4],
+                a[5],
+                a[6],
+                "Yes",
+                a[7],
+            ]
+            for a in attendees
+        ],
+    ]
+    return table(rows, trailing=True).encode("utf-8")
+
+
+def teams(
+    participants,
+    activities=(),
+    *,
+    title: str = "Decent work in supply chains",
+    encoding: str = "utf-16",
+    delimiter: str = "\t",
+) -> bytes:
+    """participants: (name, first join, last leave, duration, email, upn, role); activities:
+    (name, join, leave, duration, email, role); dates in the organiser's locale."""
+    rows = [
+        ["1. Summary"],
+        ["Meeting title", title],
+        ["Attended participants", str(len(participants))],
+        ["Start time", "10/03/2025, 13:58:00"],
+        ["End time", "10/03/2025, 15:02:00"],
+        [],
+        ["2. Participants"],
+        [
+            "Name",
+            "First Join",
+            "Last Leave",
+            "In-Meeting Duration",
+            "Email",
+            "Participant ID (UPN)",
+            "Role",
+        ],
+        *[list(p) for p in participants],
+    ]
+    if activities:
+        rows += [
+            [],
+            ["3. In-Meeting Activities"],
+            ["Name", "Join Time", "Leave Time", "Duration", "Email", "Role"],
+            *[list(a) for a in activities],
+        ]
+    return table(rows, delimiter=delimiter).encode(encoding)
+
+
+def webex(people, *, encoding: str = "utf-16", wrapped: bool = True) -> bytes:
+    """people: (name, email, join, leave, duration[, role]), values wrapped as ="…"."""
+
+    def cell(value: str) -> str:
+        return f'="{value}"' if wrapped and value else value
+
+    rows = [["Name", "Attendee Email", "Join Time", "Leave Time", "Attendance Duration", "Role"]]
+    rows += [[cell(v) for v in p] for p in people]
+    return table(rows, delimiter="\t").encode(encoding)
