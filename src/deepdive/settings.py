@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "deepdive.webinars",
     "deepdive.selection",
     "deepdive.timetable",
+    "deepdive.communications",
     "deepdive.outbox",
     "deepdive.dashboard",
     "deepdive.demo",

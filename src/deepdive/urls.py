@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("deepdive.selection.urls")),
     path("", include("deepdive.timetable.urls")),
     path("", include("deepdive.webinars.urls")),
+    path("", include("deepdive.communications.urls")),
     path("", include("deepdive.outbox.urls")),
     path("admin/", admin.site.urls),
     # Uploaded logos; behind a real web server, serve MEDIA_ROOT from it instead.

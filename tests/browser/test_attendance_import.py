@@ -1,7 +1,8 @@
 """The secretariat imports a held webinar's Teams attendance report in Chromium: the file
 first refused beside its field, then the dry run (attendees against registrations, hosts kept
-apart, a row it could not read with its line), nothing saved until "Confirm the import". The
-pages pass axe-core and read at 375 px."""
+apart, a row it could not read with its line), nothing saved until "Confirm the import"; and,
+from the webinar's page, a report like the demo's, then who attended against who registered.
+The pages pass axe-core and read at 375 px."""
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -9,7 +10,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from deepdive.accounts.models import User
-from deepdive.webinars.models import Attendance, Webinar
+from deepdive.webinars.attendance import readers, samples
+from deepdive.webinars.models import Attendance, Registration, Webinar
 from tests.webinars.attendance import reports
 from tests.webinars.factories import ProposalFactory, RegistrationFactory, WebinarFactory, paris
 
@@ -120,3 +122,63 @@ def test_the_secretariat_previews_then_confirms_a_teams_report(page, webinar, sc
         "Attendees: 2 (registered: 1, not registered: 1). Hosts, panelists and speakers: 1."
     )
     assert Attendance.objects.count() == 3
+
+
+def demo_style_webinar(webinar) -> tuple[bytes, list[str]]:
+    """Five registrants (two of them will not come) and one who cancelled, then the Teams
+    report the demo writes for such a webinar (``samples.for_webinar``); returns it with the
+    registrants' names in the order they registered."""
+    names = ["Amina Diallo", "Chidi Okafor", "Wanjiru Kamau", "Youssef Benali", "Grace Mensah"]
+    for n, name in enumerate(names):
+        RegistrationFactory(
+            webinar=webinar,
+            user=None,
+            name=name,
+            email=f"person{n}@example.org",
+            sex="female" if n % 2 == 0 else "male",
+        )
+    RegistrationFactory(
+        webinar=webinar,
+        user=None,
+        name="Carlos Cancelled",
+        email="carlos@example.org",
+        status=Registration.Status.CANCELLED,
+    )
+    Registration.objects.filter(email="ana@example.org").delete()
+    return samples.for_webinar(webinar, readers.TEAMS), names
+
+
+def test_the_secretariat_imports_a_demo_teams_report_and_sees_who_came(page, webinar, screenshot):
+    data, names = demo_style_webinar(webinar)
+    log_in(page, SECRETARIAT, PASSWORD)
+    page.goto(f"/webinars/{webinar.pk}/")
+    page.get_by_role("link", name="Import attendance").click()
+
+    choose(page, "teams-attendance.csv", data)
+    expect(
+        page.get_by_role("heading", name="What the Microsoft Teams report contains")
+    ).to_be_visible()
+    page.get_by_role("button", name="Confirm the import").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Attendees: 5 (registered: 3, not registered: 2)."
+    )
+
+    expect(page.get_by_role("heading", name="Who attended, against who registered")).to_be_visible()
+    registrations = page.get_by_role("table", name="Registrations")
+    for name in (names[0], names[2], names[3]):
+        expect(registrations.get_by_role("row", name=name)).to_contain_text("yes")
+    for name in (names[1], names[4]):  # the second and the last did not come
+        expect(registrations.get_by_role("row", name=name)).to_contain_text("no")
+    expect(registrations.get_by_role("row", name="Carlos Cancelled")).to_contain_text("cancelled")
+    expect(
+        page.get_by_role("table", name="Attendees who had not registered").get_by_role("row")
+    ).to_have_count(3)
+    expect(page.get_by_text("60% of the registered attended")).to_be_visible()
+    by_sex = page.get_by_role("table", name="Attendees by sex")
+    expect(by_sex.get_by_role("row", name="Female")).to_contain_text("fewer than 5")
+    expect(page.get_by_role("link", name="Download this list (CSV)")).to_be_visible()
+    no_axe_violations(page)
+    page.set_viewport_size({"width": 375, "height": 812})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot("attendance-sheet-375")
+    assert Attendance.objects.filter(counted_as_host=False).count() == 5

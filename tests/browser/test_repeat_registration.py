@@ -89,3 +89,33 @@ def test_a_member_chooses_the_repeat_then_changes_to_the_first_session(page, web
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     check_axe(page)
     screenshot("repeat-registration-mine-375")
+
+
+def test_the_webinar_page_shows_both_sessions_around_the_world(page, webinar, screenshot):
+    page.goto(webinar.get_absolute_url())
+
+    first = page.get_by_role("table", name=re.compile(r"^First session: its time"))
+    repeat = page.get_by_role("table", name=re.compile(r"^Repeat session: its time"))
+    expect(first).to_be_visible()
+    expect(repeat).to_be_visible()
+    for table in (first, repeat):
+        expect(table.locator("tr.is-reader")).to_have_count(1)  # the reader's zone, marked
+        expect(table.get_by_role("rowheader", name="Europe/Paris")).to_have_count(1)
+    reader_times = [
+        table.locator("tr.is-reader td.convert-time").inner_text() for table in (first, repeat)
+    ]
+    assert reader_times[0] != reader_times[1]  # each table its own session's time
+    for name in ("Google Calendar", "Outlook on the web", "Calendar file"):
+        expect(
+            page.get_by_role("link", name=re.compile(rf"^{name}.*First session"))
+        ).to_be_visible()
+        expect(
+            page.get_by_role("link", name=re.compile(rf"^{name}.*Repeat session"))
+        ).to_be_visible()
+    check_axe(page)
+
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    repeat.scroll_into_view_if_needed()
+    screenshot("repeat-webinar-world-times-375")

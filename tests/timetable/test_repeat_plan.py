@@ -9,11 +9,15 @@ from datetime import datetime, time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from deepdive.core.models import AuditEntry
 from deepdive.optimize.timetable import Window
 from deepdive.series.times import local_to_utc
 from deepdive.timetable import queries
+from deepdive.webinars import operations as webinar_operations
 from deepdive.webinars.models import RepeatSession
+from deepdive.webinars.operations import WebinarRefused
 
 from .conftest import make_webinar
 
@@ -149,3 +153,42 @@ def test_members_cannot_add_a_repeat(client, call, pacific):
     )
     assert response.status_code == 403
     assert not RepeatSession.objects.exists()
+
+
+def test_moving_the_first_session_onto_its_repeat_is_refused_beside_the_time(
+    client, secretariat, call, pacific
+):
+    RepeatSession.objects.create(webinar=pacific, planned_start=paris(2027, 1, 14, 6, 0))
+    client.force_login(secretariat)
+    url = reverse("timetable:move", args=[pacific.pk])
+
+    response = client.post(url, {"date": "2027-01-14", "time": "06:30"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["time"] == [
+        "The first session would run at the same time as its repeat session: choose a time "
+        "when the repeat has ended or not begun."
+    ]
+    assert 'value="2027-01-14"' in response.content.decode()  # what was typed is kept
+    pacific.refresh_from_db()
+    assert pacific.planned_start == paris(2027, 1, 13, 17, 0)
+    assert not AuditEntry.objects.filter(action="timetable.moved").exists()
+
+    # Just after the repeat has ended (60 minutes) is fine.
+    client.post(url, {"date": "2027-01-14", "time": "07:00"})
+    pacific.refresh_from_db()
+    assert pacific.planned_start == paris(2027, 1, 14, 7, 0)
+
+
+def test_the_service_refuses_the_overlap_and_ignores_a_cancelled_repeat(secretariat, pacific):
+    repeat = RepeatSession.objects.create(webinar=pacific, planned_start=paris(2027, 1, 14, 6, 0))
+
+    with pytest.raises(WebinarRefused) as refused:
+        webinar_operations.move(actor=secretariat, webinar=pacific, start=paris(2027, 1, 14, 5, 30))
+    assert list(refused.value.errors) == ["time"]
+
+    repeat.cancelled_at = timezone.now()
+    repeat.save()
+    webinar_operations.move(actor=secretariat, webinar=pacific, start=paris(2027, 1, 14, 5, 30))
+    pacific.refresh_from_db()
+    assert pacific.planned_start == paris(2027, 1, 14, 5, 30)

@@ -106,6 +106,16 @@ def board_url(call) -> str:
     return reverse("webinars:board", kwargs={"slug": call.series.slug})
 
 
+def test_a_webinar_without_a_published_date_offers_no_reminder(client, secretariat, call):
+    # The reminder gives the date: before publication there is none to give.
+    WebinarFactory(proposal=ProposalFactory(call=call, title="Not placed yet"))
+    client.force_login(secretariat)
+    page = client.get(board_url(call)).content.decode()
+
+    assert "Not placed yet" in page
+    assert "Remind the host now" not in page
+
+
 def test_board_shows_each_webinar_with_what_is_missing(client, secretariat, preparing, ready):
     other_series = WebinarFactory(proposal=ProposalFactory(title="Another series' webinar"))
     client.force_login(secretariat)

@@ -5,14 +5,23 @@ METHOD:CANCEL; in their language and zone."""
 from datetime import UTC, timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from deepdive.outbox.models import OutboxMessage
 from deepdive.webinars import invitations, operations
-from deepdive.webinars.models import Registration
+from deepdive.webinars.models import Registration, Webinar
 from tests.reviews.factories import SecretariatFactory
 
-from .factories import PublishedWebinarFactory, ReaderFactory, RegistrationFactory, rules_for
+from .factories import (
+    PublishedWebinarFactory,
+    ReaderFactory,
+    RegistrationFactory,
+    RepeatSessionFactory,
+    rules_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +132,30 @@ def test_a_cancellation_is_a_cancel_with_the_same_uid_and_a_raised_sequence(webi
     invitations.send_invitation(registration=registration)
     latest = OutboxMessage.objects.filter(to_email="lucia@example.net").order_by("-pk")[0]
     assert calendar_of(latest, "REQUEST")["SEQUENCE"] == 1
+
+
+def reads_of(run) -> int:
+    """How many SELECTs ``run`` makes (the writes, one e-mail and its SEQUENCE per registrant,
+    are left out)."""
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    return sum(1 for query in queries.captured_queries if query["sql"].startswith("SELECT"))
+
+
+@pytest.mark.parametrize("session", ["first", "repeat"])
+def test_a_batch_of_updates_reads_the_same_for_1_or_20_registrants(session):
+    def batch(size: int) -> int:
+        webinar = PublishedWebinarFactory()
+        rules_for(webinar.call, "Europe/Paris")
+        repeat = RepeatSessionFactory(webinar=webinar)
+        chosen = repeat if session == "repeat" else None
+        for _ in range(size):  # no zone of their own: the series' zone is read
+            RegistrationFactory(webinar=webinar, user=ReaderFactory(timezone=""), repeat=chosen)
+        fresh = Webinar.objects.get(pk=webinar.pk)
+        reads = reads_of(lambda: invitations.send_updates(webinar=fresh, repeat=chosen))
+        assert OutboxMessage.objects.filter(kind="time_changed").count() == size
+        OutboxMessage.objects.all().delete()
+        return reads
+
+    ContentType.objects.get_for_model(Registration)  # cached once per process, not per batch
+    assert batch(1) == batch(20)

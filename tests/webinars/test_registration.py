@@ -236,3 +236,52 @@ def test_registering_needs_post(client, webinar):
     client.force_login(ReaderFactory())
     assert client.get(register_url(webinar)).status_code == 405
     assert client.get(reverse("webinars:cancel", args=[webinar.pk])).status_code == 405
+
+
+def test_a_member_takes_over_their_unconfirmed_registration_without_an_account(client, webinar):
+    pending = registrations.register_public(
+        webinar=webinar,
+        name="Ana without an account",
+        email="Ana@Example.net",
+        answers={"organisation_name": "Cocoa Growers", "consents_to_contact": True},
+    )
+    assert pending.status == "pending"
+    reader = ReaderFactory(email="ana@example.net", timezone="Asia/Kathmandu")
+    client.force_login(reader)
+
+    response = client.post(register_url(webinar), follow=True)
+
+    assert "You are registered." in response.content.decode()
+    [registration] = Registration.objects.filter(webinar=webinar)
+    assert registration.pk == pending.pk
+    assert registration.user == reader
+    assert registration.status == "registered"
+    assert registration.email_verified_at is not None
+    assert (registration.organisation_name, registration.consents_to_contact) == (
+        "Cocoa Growers",
+        True,
+    )
+    [message] = messages_to(reader)
+    assert "18:45–19:45 (Asia/Kathmandu, UTC+05:45)" in message.body_text
+    assert vobject.readOne(message.attachments[0]["content"]).method.value == "REQUEST"
+    entry = AuditEntry.objects.get(action="webinars.registered")
+    assert entry.actor == reader and "without an account, unconfirmed" in entry.summary
+
+    client.post(register_url(webinar))  # a double submit changes nothing more
+    assert messages_to(reader).count() == 1
+
+
+def test_a_member_taking_over_a_full_webinars_registration_joins_the_waiting_list(client, webinar):
+    webinar.capacity = 1
+    webinar.save()
+    RegistrationFactory(webinar=webinar, user=ReaderFactory())
+    registrations.register_public(webinar=webinar, name="Ana", email="ana@example.net")
+    reader = ReaderFactory(email="ana@example.net")
+    client.force_login(reader)
+
+    client.post(register_url(webinar))
+
+    registration = Registration.objects.get(webinar=webinar, email="ana@example.net")
+    assert (registration.user, registration.status) == (reader, "waiting")
+    assert messages_to(reader, "waiting_list").count() == 1
+    assert not messages_to(reader).exists()

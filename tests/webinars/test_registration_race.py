@@ -90,3 +90,29 @@ def test_registrations_at_once_for_two_sessions_never_exceed_either(two_sessions
     assert again.filter(status="registered").count() == SEATS
     assert first.filter(status="waiting").count() == PEOPLE // 2 - SEATS
     assert again.filter(status="waiting").count() == PEOPLE // 2 - SEATS
+
+
+@pytest.fixture
+def unconfirmed(transactional_db, tmp_path):
+    webinar = PublishedWebinarFactory(capacity=SEATS, members_only=False)
+    registrations.register_public(webinar=webinar, name="Ana", email="ana@example.net")
+    person = ReaderFactory(email="ana@example.net")
+    with database_on_disk(tmp_path):
+        yield webinar, person
+
+
+def test_a_member_taking_over_their_unconfirmed_registration_twice_at_once(unconfirmed):
+    webinar, person = unconfirmed
+
+    def register():
+        try:
+            return registrations.register(actor=person, webinar=webinar)
+        finally:
+            connection.close()
+
+    results = race(register, register, register)
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    [registration] = Registration.objects.filter(webinar=webinar)
+    assert (registration.user, registration.status) == (person, "registered")
+    assert OutboxMessage.objects.filter(kind="registered").count() == 1

@@ -4,8 +4,12 @@ One goes through a real SMTP conversation (aiosmtpd) and the real task worker.""
 
 from datetime import timedelta
 from email.header import decode_header, make_header
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from deepdive.core.scheduling import periodic
@@ -15,7 +19,13 @@ from deepdive.webinars.models import Registration, ReminderSent, Webinar
 from tests.outbox.conftest import db_tasks, run_worker, smtp, smtp_server  # noqa: F401
 from tests.races import database_on_disk, race
 
-from .factories import PublishedWebinarFactory, ReaderFactory, RegistrationFactory, rules_for
+from .factories import (
+    PublishedWebinarFactory,
+    ReaderFactory,
+    RegistrationFactory,
+    RepeatSessionFactory,
+    rules_for,
+)
 
 
 def webinar_in(delta: timedelta) -> Webinar:
@@ -122,3 +132,50 @@ def test_a_reminder_arrives_through_smtp(smtp, run_worker):  # noqa: F811
     assert "starts in an hour" in body
     assert "America/Lima" in body
     assert OutboxMessage.objects.get(kind="registrant.1h").status == "sent"
+
+
+@pytest.mark.django_db
+def test_a_reminder_names_the_session_when_the_webinar_has_a_published_repeat():
+    now = timezone.now().replace(microsecond=0)
+    webinar = PublishedWebinarFactory(starts_at=now - timedelta(hours=9, minutes=30))
+    rules_for(webinar.call)
+    repeat = RepeatSessionFactory(webinar=webinar, starts_at=now + timedelta(minutes=30))
+    RegistrationFactory(
+        webinar=webinar,
+        user=ReaderFactory(email="again@example.net", timezone="Pacific/Fiji"),
+        repeat=repeat,
+    )
+    alone = webinar_in(timedelta(minutes=40))
+    registered(alone, "alone@example.net", timezone="Pacific/Fiji")
+
+    assert reminders.send_reminders(now=now) == 2
+
+    again = OutboxMessage.objects.get(to_email="again@example.net", kind="registrant.1h")
+    local = repeat.starts_at.astimezone(ZoneInfo("Pacific/Fiji"))
+    expected = (
+        f"Your session: Repeat session, {local:%A} {local.day} {local:%B %Y}, {local:%H:%M}–"
+        f"{local + timedelta(hours=1):%H:%M} (Pacific/Fiji, UTC+"
+    )
+    assert expected in again.body_text
+    assert "Your session: Repeat session," in again.body_html
+    only = OutboxMessage.objects.get(to_email="alone@example.net", kind="registrant.1h")
+    assert "Your session" not in only.body_text and "When: " in only.body_text
+
+
+@pytest.mark.django_db
+def test_a_batch_of_reminders_reads_the_same_for_1_or_20_registrants():
+    ContentType.objects.get_for_model(Registration)  # cached once per process, not per batch
+
+    def batch(size: int) -> int:
+        now = timezone.now().replace(microsecond=0)
+        webinar = PublishedWebinarFactory(starts_at=now - timedelta(hours=9, minutes=30))
+        rules_for(webinar.call)
+        repeat = RepeatSessionFactory(webinar=webinar, starts_at=now + timedelta(minutes=30))
+        for _ in range(size):  # no zone of their own: the series' zone is read
+            RegistrationFactory(webinar=webinar, user=ReaderFactory(timezone=""), repeat=repeat)
+        with CaptureQueriesContext(connection) as queries:
+            assert reminders.send_reminders(now=now) == size
+        Registration.objects.all().delete()
+        return sum(1 for query in queries.captured_queries if query["sql"].startswith("SELECT"))
+
+    assert batch(1) == batch(20)

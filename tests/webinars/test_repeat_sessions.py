@@ -3,7 +3,9 @@ has its own seats and waiting list, its own calendar event (UID, SEQUENCE), remi
 own start; the change of session from the signed link; held once the repeat has ended; the
 webinar page, the programme and the public feed show both sessions."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -276,3 +278,38 @@ def test_each_session_has_its_calendar_file(client, webinar, repeat):
     assert (str(first["UID"]), str(again["UID"])) == (webinar.uid, repeat.uid)
     assert again.decoded("DTSTART") == repeat.starts_at
     assert client.get(url + "?session=other").status_code == 404
+
+
+def test_the_webinar_page_shows_each_sessions_time_around_the_world_and_calendar_links(
+    client, webinar, repeat
+):
+    client.force_login(ReaderFactory(timezone="Pacific/Fiji"))
+
+    response = client.get(webinar.get_absolute_url())
+    assert len(response.content) < 60 * 1024  # a public page's budget, with both tables
+    page = response.content.decode()
+
+    world = page.split("The time around the world", 1)[1]
+    tables = {
+        key: world.split(f'data-session="{key}"', 1)[1].split("</table>", 1)[0]
+        for key in ("first", "repeat")
+    }
+    for key, start in (("first", webinar.starts_at), ("repeat", repeat.starts_at)):
+        fiji = start.astimezone(ZoneInfo("Pacific/Fiji"))
+        paris = start.astimezone(ZoneInfo("Europe/Paris"))
+        assert fiji.strftime("%H:%M") in tables[key]  # the reader's row
+        assert paris.strftime("%H:%M") in tables[key]  # the series' zone
+    assert "First session: its time in the audience's main time zones" in world
+    assert "Repeat session: its time in the audience's main time zones" in world
+    # Each session in the reader's zone before its table.
+    heading = world.split('id="convert-repeat"', 1)[1].split("</h3>", 1)[0]
+    assert repeat.starts_at.astimezone(ZoneInfo("Pacific/Fiji")).strftime("%H:%M") in heading
+
+    stamp = "{:%Y%m%dT%H%M%SZ}"
+    for start in (webinar.starts_at, repeat.starts_at):
+        dates = stamp.format(start.astimezone(UTC)) + "%2F"
+        assert "calendar.google.com/calendar/render?action=TEMPLATE" in page
+        assert dates in page  # Google's link for that session
+        assert quote(start.astimezone(UTC).isoformat().replace("+00:00", "Z")) in page  # Outlook
+    ics = reverse("webinars:ics", kwargs={"pk": webinar.pk})
+    assert f'href="{ics}?session=repeat"' in page and f'href="{ics}"' in page

@@ -1,5 +1,6 @@
 """Reads that the home pages need: a person's dashboard, the manage home, the 403 page."""
 
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from deepdive.directory.models import Affiliation, Organisation
@@ -10,6 +11,7 @@ from deepdive.reviews.queries_pool import invitations_for
 from deepdive.reviews.queries_reviewing import my_reviews
 from deepdive.series.models import Series
 from deepdive.webinars import queries as webinar_queries
+from deepdive.webinars import sessions
 from deepdive.webinars.models import Registration, Webinar
 from deepdive.webinars.registration import manage_token
 
@@ -51,15 +53,25 @@ def dashboard_for(user) -> dict:
 
 def my_registrations(user) -> list[Registration]:
     """The webinars ``user`` is registered for, signed in or (before they had an account)
-    with an address now verified in their account; each with ``manage_url``, their own
-    page by the signed link, where they change or cancel it."""
+    with an address now verified in their account, by the start of their own session; each
+    with ``session_start`` (that start), ``session_label`` ("Repeat session"/"First session"
+    when the webinar has a published repeat, else "") and ``manage_url``, their own page by
+    the signed link, where they change or cancel it."""
     registrations = list(
         webinar_queries.registrations_of(user)
         .filter(status=Registration.Status.REGISTERED, webinar__published_at__isnull=False)
-        .select_related("webinar__proposal")
-        .order_by("webinar__starts_at", "pk")
+        .select_related("webinar__proposal", "webinar__repeat", "repeat")
+        .order_by(Coalesce("repeat__starts_at", "webinar__starts_at"), "pk")
     )
     for registration in registrations:
+        # Their own session's time, named when the webinar has a published repeat.
+        session = registration.session
+        registration.session_start = session.starts_at
+        registration.session_label = (
+            sessions.label(session)
+            if registration.repeat_id or sessions.published_repeat(registration.webinar)
+            else ""
+        )
         registration.manage_url = reverse(
             "webinars:my_registration", kwargs={"token": manage_token(registration)}
         )

@@ -329,6 +329,7 @@ PILOT_WORKSPACES = {
         moderator=("Samira Secretariat", "ILO, secretariat of the Action Group"),
         languages=("es",),
         interpretation=("en", "fr"),
+        platform="webex",
     ),
 }
 

@@ -244,7 +244,7 @@ def move(request, pk: int):
             try:
                 placement = operations.move(actor=request.user, webinar=item, start=start)
             except Refused as refused:  # the timetable's, or the webinar's
-                messages.error(request, str(refused))
+                refused.show_on(form)  # beside the time (an overlap with the repeat), or above
             else:
                 if placement.conflicts:
                     messages.warning(

@@ -21,6 +21,7 @@ from deepdive.core.timezones import is_valid_zone
 from deepdive.series.models import Series
 
 from . import readiness, sessions
+from .attendance.sheet import attendance_url
 from .models import Registration, Webinar
 from .queries import ZoneTime, shown_start, zone_time
 
@@ -54,6 +55,8 @@ class Row:
     # Per session when the webinar has a repeat: "First session" / "Repeat session" with
     # their own counts (the capacity applies to each); empty otherwise.
     sessions: list[SessionCount] = field(default_factory=list)
+    # Held webinars: their attendance page (import, who attended against who registered).
+    attendance_url: str = ""
 
     @property
     def title(self) -> str:
@@ -118,8 +121,9 @@ def is_waiting_for_approval(webinar: Webinar) -> bool:
 
 
 def may_remind(webinar: Webinar, missing: list[str]) -> bool:
-    """Whether a reminder to the host makes sense: still being prepared, something missing."""
-    return webinar.state in REMINDABLE_STATES and bool(missing)
+    """Whether a reminder to the host makes sense: still being prepared, published (the
+    reminder gives the date), something missing."""
+    return webinar.state in REMINDABLE_STATES and webinar.is_published and bool(missing)
 
 
 def session_counts(webinar: Webinar, *, reader_zone: str) -> list[SessionCount]:
@@ -175,6 +179,7 @@ def row(webinar: Webinar, *, reader_zone: str) -> Row:
         workspace_url=workspace_url(webinar),
         can_remind=may_remind(webinar, missing),
         sessions=session_counts(webinar, reader_zone=reader_zone),
+        attendance_url=attendance_url(webinar),
     )
 
 

@@ -79,7 +79,11 @@ def context_for(
     """What the registrant's e-mails show: their name, the title, the time of their session
     (``session``, else the registration's) in their zone (``local``, a ``queries.ZoneTime``;
     ``start`` and ``zone`` for the ``when`` filter), the session's name when the webinar has a
-    repeat, the webinar's page and its joining link (registrants only)."""
+    repeat, the webinar's page and its joining link (registrants only).
+
+    The webinar's repeat is read through ``webinar.repeat``, cached on the webinar: a batch
+    reads it with the registrations (``select_related("webinar__repeat")``) or shares one
+    webinar among them, never one query per registrant."""
     webinar = registration.webinar
     session = session or registration.session
     zone = zone_for(registration)
@@ -95,7 +99,7 @@ def context_for(
         ),
         "start": session.starts_at,
         "session_label": sessions.label(session)
-        if isinstance(session, RepeatSession) or sessions.repeat_of(webinar)
+        if isinstance(session, RepeatSession) or sessions.published_repeat(webinar)
         else "",
         "zone": zone,
         "webinar_url": webinar_url(webinar),
@@ -166,7 +170,7 @@ def update_recipients(
         webinar.registrations.filter(status__in=INVITED)
         .filter(Q(repeat__isnull=True) if repeat is None else Q(repeat=repeat))
         .filter(Q(user__isnull=True) | Q(user__is_active=True))
-        .select_related("user", "webinar__proposal__call", "repeat")
+        .select_related("user", "webinar__proposal__call", "webinar__repeat", "repeat")
         .order_by("email", "user__email", "pk")
     )
 
@@ -183,6 +187,7 @@ def send_updates(
     Side effects: one e-mail (kind "time_changed") per registered person;
     ``sequence_sent`` of each set."""
     session: Session = repeat if repeat is not None else webinar
+    sessions.repeat_of(webinar)  # read once here: every registrant's e-mail shares ``webinar``
     count = 0
     with transaction.atomic():
         for registration in update_recipients(webinar, repeat):

@@ -512,3 +512,134 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or self.email} — {self.webinar} ({self.minutes} min)"
+
+
+class Recording(models.Model):
+    """The recording of a held webinar, in one language: a video page (YouTube, Vimeo,
+    PeerTube) or a video file's address, with its captions (``Captions``). Shown on the
+    webinar page and in the library once published, which needs every listed speaker's
+    consent to be recorded (``recordings.publish``)."""
+
+    class Provider(models.TextChoices):
+        YOUTUBE = "youtube", "YouTube"
+        VIMEO = "vimeo", "Vimeo"
+        PEERTUBE = "peertube", "PeerTube"
+        FILE = "file", _("video file")
+
+    webinar = models.ForeignKey(
+        Webinar, on_delete=models.CASCADE, related_name="recordings", verbose_name=_("webinar")
+    )
+    url = models.URLField(_("address of the recording"), max_length=500)
+    provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
+    # The provider's id of the video (empty for a file): builds the embed address.
+    video_id = models.CharField(max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["webinar", "language", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webinar", "language"], name="one_recording_per_webinar_and_language"
+            ),
+        ]
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
+
+    def __str__(self) -> str:
+        return f"{self.webinar} ({self.language})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Captions(models.Model):
+    """A recording's captions in one language, kept as WebVTT (an SRT file is converted on
+    upload); the transcript page is made from their cues."""
+
+    recording = models.ForeignKey(
+        Recording, on_delete=models.CASCADE, related_name="captions", verbose_name=_("recording")
+    )
+    language = models.CharField(_("language"), max_length=8)
+    vtt = models.TextField(_("captions (WebVTT)"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["recording", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recording", "language"], name="one_captions_per_recording_and_language"
+            ),
+        ]
+        verbose_name = _("captions")
+        verbose_name_plural = _("captions")
+
+    def __str__(self) -> str:
+        return f"{self.recording} — {self.language}"
+
+
+class Feedback(models.Model):
+    """One person's answer to a webinar's short feedback form (linked from the thanks e-mail),
+    one per person: a second submission updates it. Shown to the webinar's hosts and the
+    secretariat without the person's name."""
+
+    class Usefulness(models.IntegerChoices):
+        NOT_AT_ALL = 1, _("not useful")
+        A_LITTLE = 2, _("a little useful")
+        FAIRLY = 3, _("fairly useful")
+        VERY = 4, _("very useful")
+        EXTREMELY = 5, _("extremely useful")
+
+    webinar = models.ForeignKey(
+        Webinar, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("webinar")
+    )
+    attendance = models.OneToOneField(
+        Attendance,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+        verbose_name=_("attendance"),
+    )
+    registration = models.OneToOneField(
+        Registration,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+        verbose_name=_("registration"),
+    )
+    usefulness = models.PositiveSmallIntegerField(_("how useful"), choices=Usefulness.choices)
+    learned = models.TextField(_("one thing learned"), max_length=2000, blank=True)
+    wished_topics = models.TextField(_("topics wished for next"), max_length=2000, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    created_at = models.DateTimeField(_("answered on"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+
+    def __str__(self) -> str:
+        return f"{self.webinar}: {self.usefulness}"

@@ -36,9 +36,10 @@ from deepdive.proposals import access
 from deepdive.proposals.models import Proposal
 from deepdive.series.models import Call
 
+from . import sessions
 from .actions import WebinarAction
 from .audience import default_audience
-from .models import Webinar
+from .models import RepeatSession, Webinar
 
 DateLike = date | str
 
@@ -369,7 +370,9 @@ def move(*, actor: User, webinar: Webinar, start: datetime) -> Webinar:
     ``timetable.operations.move``, which checks that the webinar is in the timetable). Its
     published time changes only on publication (``publish_new_time``).
 
-    Refused: anyone but the secretariat (PermissionDenied); a naive ``start`` (ValueError).
+    Refused: anyone but the secretariat (PermissionDenied); a naive ``start`` (ValueError);
+    a start at which the first session would overlap its repeat session's planned time
+    (``WebinarRefused``, beside the field "time", as ``repeats`` refuses the other way).
 
     Side effects: the webinar's ``planned_start`` (also set on ``webinar``); one audit entry
     ("timetable.moved") with the old and new start.
@@ -379,6 +382,15 @@ def move(*, actor: User, webinar: Webinar, start: datetime) -> Webinar:
         raise ValueError("start must be an aware datetime")
     with transaction.atomic():
         locked = changes.locked(Webinar, pk=webinar.pk)
+        repeat = RepeatSession.objects.filter(webinar=locked, cancelled_at__isnull=True).first()
+        errors = sessions.clash(
+            locked,
+            first=start,
+            repeat=repeat.planned_start if repeat else None,
+            moving=sessions.FIRST,
+        )
+        if errors:
+            raise WebinarRefused(errors=errors)
         before = locked.planned_start
         locked.planned_start = start.astimezone(UTC)
         locked.save(update_fields=["planned_start", "updated_at"])

@@ -29,6 +29,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,10 +156,13 @@ def audience_zones(webinar: Webinar) -> list[str]:
     return zones[:MAX_AUDIENCE_ZONES]
 
 
-def convert_table(webinar: Webinar, *, reader_zone: str) -> list[ZoneTime]:
-    """The "convert" table of a webinar: its audience zones, the series' zone, UTC and the
-    reader's zone, west to east; "next day"/"previous day" against the reader's date."""
-    start = shown_start(webinar)
+def convert_table(
+    webinar: Webinar, *, reader_zone: str, start: datetime | None = None
+) -> list[ZoneTime]:
+    """The "convert" table of a webinar (of its session starting at ``start``, else the time
+    its page shows): its audience zones, the series' zone, UTC and the reader's zone, west to
+    east; "next day"/"previous day" against the reader's date."""
+    start = start or shown_start(webinar)
     if start is None:
         return []
     reference = reference_zone(webinar.call)
@@ -179,6 +183,56 @@ def convert_table(webinar: Webinar, *, reader_zone: str) -> list[ZoneTime]:
                 is_reference=key == reference_key,
             )
     return sorted(rows.values(), key=lambda row: (row.start.utcoffset(), row.zone))
+
+
+@dataclass(frozen=True)
+class SessionTimes:
+    """One session's time as a webinar's page shows it: ``label`` ("First session", "Repeat
+    session"; "" when the webinar has one session), ``key`` (``sessions.FIRST``/``REPEAT``),
+    ``reader`` (its time in the reader's zone), ``convert`` (its "time around the world"
+    table) and, once published, its "add to calendar" links."""
+
+    label: str
+    key: str
+    reader: ZoneTime
+    convert: list[ZoneTime]
+    ics_url: str = ""
+    google_link: str = ""
+    outlook_link: str = ""
+
+
+def session_times(webinar: Webinar, *, reader_zone: str) -> list[SessionTimes]:
+    """Each session a webinar's page shows (the first, then a published repeat), with its time
+    in the reader's zone, its "time around the world" and its calendar links (published
+    only); empty while the webinar has no time to show."""
+    if not is_valid_zone(reader_zone):
+        reader_zone = "UTC"
+    shown = sessions.published_sessions(webinar)
+    named = len(shown) > 1
+    found = []
+    for session in shown:
+        start = session.starts_at if session is not webinar else shown_start(webinar)
+        if start is None:
+            continue
+        key = sessions.key(session)
+        links: dict[str, str] = {}
+        if webinar.is_published:
+            ics = reverse("webinars:ics", kwargs={"pk": webinar.pk})
+            links = {
+                "ics_url": ics if key == sessions.FIRST else f"{ics}?session={key}",
+                "google_link": calendar.google_link(webinar, session=session),
+                "outlook_link": calendar.outlook_link(webinar, session=session),
+            }
+        found.append(
+            SessionTimes(
+                label=sessions.label(session) if named else "",
+                key=key,
+                reader=zone_time(start, webinar.minutes, reader_zone, is_reader=True),
+                convert=convert_table(webinar, reader_zone=reader_zone, start=start),
+                **links,
+            )
+        )
+    return found
 
 
 # ------------------------------------------------------------------------- the programme
@@ -502,7 +556,8 @@ def refusal(user, webinar: Webinar, *, now: datetime | None = None) -> str:
 
 
 def webinar_page(webinar: Webinar, *, user, reader_zone: str, now: datetime) -> dict[str, Any]:
-    """What the page of ``webinar`` shows to ``user`` (reading in ``reader_zone``) at ``now``."""
+    """What the page of ``webinar`` shows to ``user`` (reading in ``reader_zone``) at ``now``;
+    each session's times around the world and calendar links: ``session_times``."""
     if not is_valid_zone(reader_zone):
         reader_zone = "UTC"
     start = shown_start(webinar)
@@ -523,7 +578,6 @@ def webinar_page(webinar: Webinar, *, user, reader_zone: str, now: datetime) -> 
         if start
         else None,
         "reference_zone": reference,
-        "convert": convert_table(webinar, reader_zone=reader_zone),
         "hosts": hosts_of(webinar),
         "speakers": list(proposal.speakers.all()),
         "themes": list(proposal.themes.all()),
@@ -541,8 +595,6 @@ def webinar_page(webinar: Webinar, *, user, reader_zone: str, now: datetime) -> 
         if user.is_authenticated and not registered
         else "",
         "show_joining": can_see_joining(user, webinar, registration),
-        "google_link": calendar.google_link(webinar) if webinar.is_published else "",
-        "outlook_link": calendar.outlook_link(webinar) if webinar.is_published else "",
     }
 
 

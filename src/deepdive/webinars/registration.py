@@ -315,13 +315,18 @@ def register(
     when that session is full, they join its waiting list.
 
     Registering twice (a double submit) keeps the one registration and sends nothing more.
+    A registration made without an account with the actor's address and still waiting for
+    that address to be confirmed becomes theirs (their account's address is verified, so is
+    the registration's; its answers kept), then goes to the chosen session's seat or waiting
+    list like a new one.
     Raises ``RegistrationRefused`` when they may not (see ``queries.refusal`` and ``closed``;
     beside the field "session" when the chosen session has started or is no longer offered).
 
-    Side effects: one Registration row created or set back to registered/waiting, with the
-    actor's e-mail, name, language and time zone; one audit entry ("webinars.registered" or
-    "webinars.joined_waiting_list"); after the commit, the invitation e-mail when registered
-    (``invitations.send_invitation``), a waiting-list e-mail otherwise.
+    Side effects: one Registration row created, set back to registered/waiting, or taken over
+    (pending, without an account), with the actor's e-mail, name, language and time zone; one
+    audit entry ("webinars.registered" or "webinars.joined_waiting_list"); after the commit,
+    the invitation e-mail when registered (``invitations.send_invitation``), a waiting-list
+    e-mail otherwise.
     """
     reason = refusal(actor, webinar) or closed(webinar)
     if reason:
@@ -337,16 +342,17 @@ def register(
                 .filter(Q(user=actor) | Q(email__iexact=actor.email), webinar=locked)
                 .first()
             )
-            if registration is not None and registration.status in ACTIVE:
-                if registration.status == Status.PENDING and registration.user_id is None:
-                    raise RegistrationRefused(
-                        errors={
-                            "email": [_("This address is already registered for this webinar.")]
-                        }
-                    )
+            # Their own unconfirmed registration without an account (same address, which
+            # their account has verified): it becomes theirs below, answers kept.
+            taken_over = (
+                registration is not None
+                and registration.status == Status.PENDING
+                and registration.user_id is None
+            )
+            if registration is not None and registration.status in ACTIVE and not taken_over:
                 return registration
             created = registration is None
-            was = Status.CANCELLED if registration else ""
+            was = registration.status if registration else ""
             if registration is None:
                 registration = Registration(webinar=locked, user=actor)
             registration.user = actor
@@ -354,6 +360,7 @@ def register(
             registration.name = actor.name
             registration.language = actor.language
             registration.timezone = actor.timezone
+            # The account's address is verified (``refusal``): so is the registration's.
             registration.email_verified_at = registration.email_verified_at or timezone.now()
             registration.offer_expires_at = None
             registration.repeat = chosen
@@ -367,7 +374,13 @@ def register(
                 registration.status,
                 f"{actor.email} registered for webinar {locked.pk}: {locked.title}"
                 + (" (repeat session)" if chosen else "")
-                + ("" if created else " (again, after cancelling)")
+                + (
+                    ""
+                    if created
+                    else " (their registration without an account, unconfirmed)"
+                    if taken_over
+                    else " (again, after cancelling)"
+                )
                 + (" (waiting list)" if registration.status == Status.WAITING else ""),
             )
             registration.webinar = locked

@@ -68,7 +68,14 @@ def due(kind: Kind, *, now: datetime) -> QuerySet[Registration]:
     )
     if kind is WEEK:
         due_now = due_now.filter(created_at__lte=F("session_start") - kind.before)
-    return due_now.select_related("user", "webinar__proposal__call", "repeat").order_by("pk")
+    # With the webinar's own repeat (does it have one? the e-mail names the session) and the
+    # series' zone (for a registrant without one): no read per registration.
+    return due_now.select_related(
+        "user",
+        "webinar__proposal__call__timetable_rules",
+        "webinar__repeat",
+        "repeat",
+    ).order_by("pk")
 
 
 def send_one(registration: Registration, kind: Kind, *, now: datetime) -> bool:

@@ -14,7 +14,7 @@ field when the start is at fault.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 
 from django.db import transaction
@@ -26,7 +26,7 @@ from deepdive.core import audit, changes
 from deepdive.core.permissions import require_secretariat
 from deepdive.core.refusals import Refused
 
-from . import invitations
+from . import invitations, sessions
 from .actions import WebinarAction
 from .models import Registration, RepeatSession, Webinar
 
@@ -69,18 +69,9 @@ def _check_start(webinar: Webinar, start: datetime) -> None:
             _("Place “%(title)s” in the plan first: the repeat is planned around it.")
             % {"title": webinar.title}
         )
-    end = start + timedelta(minutes=webinar.minutes)
-    if start < first + timedelta(minutes=webinar.minutes) and first < end:
-        raise RepeatRefused(
-            errors={
-                "time": [
-                    _(
-                        "The repeat would run at the same time as the first session: choose "
-                        "a time when it has ended."
-                    )
-                ]
-            }
-        )
+    errors = sessions.clash(webinar, first=first, repeat=start, moving=sessions.REPEAT)
+    if errors:
+        raise RepeatRefused(errors=errors)
 
 
 def _check_open(webinar: Webinar) -> None:

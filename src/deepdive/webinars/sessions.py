@@ -7,7 +7,7 @@ Reads only: the repeat is added, moved and removed by ``repeats.py``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
@@ -60,6 +60,32 @@ def by_key(webinar: Webinar, value: str) -> Session | None:
     if value == REPEAT:
         return published_repeat(webinar)
     return None
+
+
+def clash(
+    webinar: Webinar, *, first: datetime | None, repeat: datetime | None, moving: str
+) -> dict[str | None, list[str]]:
+    """The refusal's field errors (beside the form's "time" field) when the first session
+    starting at ``first`` and the repeat starting at ``repeat`` (their planned times) would run
+    at the same time, else {}: the audience of one could not attend the other. ``moving``
+    (``FIRST`` or ``REPEAT``) names the session whose time is being chosen. Used when either is
+    placed, so the same rule holds from both sides."""
+    if first is None or repeat is None:
+        return {}
+    length = timedelta(minutes=webinar.minutes)
+    if not (first < repeat + length and repeat < first + length):
+        return {}
+    if moving == REPEAT:
+        message = _(
+            "The repeat would run at the same time as the first session: choose a time when it "
+            "has ended."
+        )
+    else:
+        message = _(
+            "The first session would run at the same time as its repeat session: choose a "
+            "time when the repeat has ended or not begun."
+        )
+    return {"time": [message]}
 
 
 def last_end(webinar: Webinar) -> datetime | None:

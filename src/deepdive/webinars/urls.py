@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import attendance, board, cancellation, public, registrations, workspace
+from .views import (
+    attendance,
+    board,
+    cancellation,
+    library,
+    public,
+    recordings,
+    registrations,
+    workspace,
+)
+from .views import feedback as feedback_views
 
 app_name = "webinars"
 urlpatterns = [
@@ -28,8 +38,16 @@ urlpatterns = [
     ),
     path("webinars/<int:pk>/workspace/", workspace.workspace, name="workspace"),
     path("webinars/<int:pk>/attendance/", attendance.attendance, name="attendance"),
+    path("webinars/<int:pk>/attendance.csv", attendance.attendance_csv, name="attendance_csv"),
     path("webinars/materials/<int:pk>/", workspace.material, name="material"),
     path("manage/series/<slug:slug>/webinars/", board.board, name="board"),
     path("manage/webinars/<int:pk>/cancel/", cancellation.cancel_webinar, name="cancel_webinar"),
     path("manage/webinars/<int:pk>/remind-host/", board.remind_host, name="remind_host"),
+    path("webinars/<int:pk>/recordings/", recordings.manage, name="recordings"),
+    path("webinars/captions/<int:pk>.vtt", recordings.captions, name="captions"),
+    path("webinars/captions/<int:pk>/transcript/", recordings.transcript, name="transcript"),
+    path("library/", library.library, name="library"),
+    path("webinars/feedback/<str:token>/", feedback_views.form, name="feedback"),
+    path("webinars/feedback/<str:token>/thanks/", feedback_views.thanks, name="feedback_thanks"),
+    path("webinars/<int:pk>/feedback/", feedback_views.answers, name="feedback_answers"),
 ]

@@ -1,18 +1,15 @@
 """Attendance reports as the meeting platforms export them, generated for the tests (no real
 person's data): the layouts of Zoom's meeting and webinar reports, Microsoft Teams' attendance
-report and Webex's attendee report, in their encodings and separators."""
+report and Webex's attendee report, in their encodings and separators. The layouts the demo
+writes too are in ``deepdive.webinars.attendance.samples``; here they get the tests' meeting
+(10 March 2025, 14:00 Paris)."""
 
-import csv
-import io
 from collections.abc import Sequence
 
+from deepdive.webinars.attendance import samples
+from deepdive.webinars.attendance.samples import table, webex
 
-def table(rows: Sequence[Sequence[str]], *, delimiter: str = ",", trailing: bool = False) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    for row in rows:
-        writer.writerow([*row, ""] if trailing and row else row)
-    return out.getvalue()
+__all__ = ["table", "teams", "webex", "zoom_meeting", "zoom_webinar"]
 
 
 def zoom_meeting(
@@ -23,33 +20,14 @@ def zoom_meeting(
     guest_column: bool = True,
 ) -> bytes:
     """people: (name, email, join, leave, minutes[, guest]); dates like 03/10/2025 02:00:00 PM."""
-    header = ["Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)"]
-    if guest_column:
-        header.append("Guest")
-    rows = [
-        [
-            "Meeting ID",
-            "Topic",
-            "Start Time",
-            "End Time",
-            "User Email",
-            "Duration (Minutes)",
-            "Participants",
-        ],
-        [
-            "812 3456 7890",
-            topic,
-            "03/10/2025 01:58:12 PM",
-            "03/10/2025 03:05:00 PM",
-            host_email,
-            "67",
-            str(len(people)),
-        ],
-        [],
-        header,
-        *[list(p) for p in people],
-    ]
-    return table(rows, trailing=True).encode("utf-8-sig")
+    return samples.zoom_meeting(
+        people,
+        topic=topic,
+        host_email=host_email,
+        start="03/10/2025 01:58:12 PM",
+        end="03/10/2025 03:05:00 PM",
+        guest_column=guest_column,
+    )
 
 
 def zoom_webinar(
@@ -132,41 +110,12 @@ def teams(
 ) -> bytes:
     """participants: (name, first join, last leave, duration, email, upn, role); activities:
     (name, join, leave, duration, email, role); dates in the organiser's locale."""
-    rows = [
-        ["1. Summary"],
-        ["Meeting title", title],
-        ["Attended participants", str(len(participants))],
-        ["Start time", "10/03/2025, 13:58:00"],
-        ["End time", "10/03/2025, 15:02:00"],
-        [],
-        ["2. Participants"],
-        [
-            "Name",
-            "First Join",
-            "Last Leave",
-            "In-Meeting Duration",
-            "Email",
-            "Participant ID (UPN)",
-            "Role",
-        ],
-        *[list(p) for p in participants],
-    ]
-    if activities:
-        rows += [
-            [],
-            ["3. In-Meeting Activities"],
-            ["Name", "Join Time", "Leave Time", "Duration", "Email", "Role"],
-            *[list(a) for a in activities],
-        ]
-    return table(rows, delimiter=delimiter).encode(encoding)
-
-
-def webex(people, *, encoding: str = "utf-16", wrapped: bool = True) -> bytes:
-    """people: (name, email, join, leave, duration[, role]), values wrapped as ="…"."""
-
-    def cell(value: str) -> str:
-        return f'="{value}"' if wrapped and value else value
-
-    rows = [["Name", "Attendee Email", "Join Time", "Leave Time", "Attendance Duration", "Role"]]
-    rows += [[cell(v) for v in p] for p in people]
-    return table(rows, delimiter="\t").encode(encoding)
+    return samples.teams(
+        participants,
+        activities,
+        title=title,
+        start="10/03/2025, 13:58:00",
+        end="10/03/2025, 15:02:00",
+        encoding=encoding,
+        delimiter=delimiter,
+    )

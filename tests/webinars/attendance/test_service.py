@@ -129,14 +129,15 @@ def test_import_keeps_one_row_per_person_and_twice_changes_nothing(webinar, host
     }
     assert first.created == 5
     assert Attendance.objects.get(name="Host Person").imported_by == host
-    entry = audit.history(webinar).get()
-    assert entry.action == "webinars.attendance_imported"
+    # (The follow-up e-mails drafted after the import have an entry of their own.)
+    imports = audit.history(webinar).filter(action="webinars.attendance_imported")
+    entry = imports.get()
     assert "Ana" not in entry.summary and "@" not in entry.summary  # counts only
 
     again = service.import_attendance(actor=host, webinar=webinar, data=webex_report())
     assert (again.created, again.updated) == (0, 0)
     assert Attendance.objects.count() == 5
-    assert audit.history(webinar).count() == 1
+    assert imports.count() == 1
 
 
 def test_a_new_report_replaces_the_rows_of_the_same_people_only(webinar, secretariat):

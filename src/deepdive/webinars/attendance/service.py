@@ -31,6 +31,7 @@ from deepdive.directory.models import Affiliation
 
 from .. import queries
 from ..actions import WebinarAction
+from ..follow_up import draft_follow_up
 from ..models import Attendance, Registration, Webinar
 from . import readers
 
@@ -312,7 +313,8 @@ def import_attendance(*, actor: User | None, webinar: Webinar, data: bytes) -> A
     again changes nothing.
 
     Refused: as ``preview``. Side effects: the rows; one audit entry
-    ("webinars.attendance_imported", counts only) when a row was added or changed."""
+    ("webinars.attendance_imported", counts only) when a row was added or changed; then,
+    once committed, the follow-up e-mails drafted for approval (``follow_up``)."""
     with transaction.atomic():
         webinar = changes.locked(Webinar, pk=webinar.pk)
         _check(actor, webinar)
@@ -366,4 +368,5 @@ def import_attendance(*, actor: User | None, webinar: Webinar, data: bytes) -> A
                     f"{len(result.hosts)} hosts, {created} rows added, {updated} changed"
                 ),
             )
+    draft_follow_up(actor=actor, webinar=webinar)
     return replace(result, created=created, updated=updated)

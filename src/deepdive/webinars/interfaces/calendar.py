@@ -244,28 +244,29 @@ def _utc_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def google_link(webinar: Webinar) -> str:
-    """ "Add to Google Calendar": Google's documented event template address."""
+def google_link(webinar: Webinar, *, session: Session | None = None) -> str:
+    """ "Add to Google Calendar": Google's documented event template address, for the
+    webinar's ``session`` (its first unless given)."""
+    start = _start_of(session or webinar)
     query = {
         "action": "TEMPLATE",
         "text": webinar.title,
-        "dates": f"{_utc_stamp(_start_of(webinar))}/"
-        f"{_utc_stamp(_start_of(webinar) + timedelta(minutes=webinar.minutes))}",
+        "dates": f"{_utc_stamp(start)}/{_utc_stamp(start + timedelta(minutes=webinar.minutes))}",
         "details": description(webinar),
     }
     return "https://calendar.google.com/calendar/render?" + urlencode(query)
 
 
-def outlook_link(webinar: Webinar) -> str:
-    """ "Add to Outlook": Outlook on the web's compose deep link."""
+def outlook_link(webinar: Webinar, *, session: Session | None = None) -> str:
+    """ "Add to Outlook": Outlook on the web's compose deep link, for the webinar's
+    ``session`` (its first unless given)."""
+    start = _start_of(session or webinar)
     query = {
         "path": "/calendar/action/compose",
         "rru": "addevent",
         "subject": webinar.title,
-        "startdt": _start_of(webinar).isoformat().replace("+00:00", "Z"),
-        "enddt": (_start_of(webinar) + timedelta(minutes=webinar.minutes))
-        .isoformat()
-        .replace("+00:00", "Z"),
+        "startdt": start.isoformat().replace("+00:00", "Z"),
+        "enddt": (start + timedelta(minutes=webinar.minutes)).isoformat().replace("+00:00", "Z"),
         "body": description(webinar),
     }
     return "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(query)

@@ -1,4 +1,5 @@
-"""The attendance import page of a held webinar (its hosts and the secretariat): upload the
+"""The attendance page of a held webinar (its hosts and the secretariat): who attended
+against who registered (``attendance.sheet``, also as a CSV file), and the import: upload the
 meeting platform's report, see the dry run (``attendance.service.preview``), then confirm
 (``import_attendance``). The file is not stored between the two steps: the confirmation form
 carries it back, signed, and the signature is checked (for this webinar, for an hour)."""
@@ -14,15 +15,17 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from deepdive.core.refusals import Refused
 
-from ..attendance import service
+from ..attendance import service, sheet
+from ..interfaces import attendance_export
 from ..interfaces.attendance_forms import ConfirmForm, ReportForm
-from ..models import Attendance, Webinar
+from ..models import Webinar
 
 SIGNED_FOR_SECONDS = 3600
 
@@ -92,6 +95,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 confirm = ConfirmForm(initial={"report": _signed(webinar, data)})
     status = 400 if form.errors or refused else 200
+    kept = sheet.attendance_sheet(reader=request.user, webinar=webinar)
     return render(
         request,
         "webinars/attendance/import.html",
@@ -102,7 +106,21 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "confirm": confirm,
             "is_held": service.is_held(webinar),
-            "kept": Attendance.objects.filter(webinar=webinar).count(),
+            "sheet": kept,
+            "kept": kept.attended + len(kept.hosts),
         },
         status=status,
     )
+
+
+@never_cache
+@login_required
+@require_safe
+def attendance_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attendance sheet as a CSV file, for the webinar's hosts and the secretariat."""
+    webinar = get_object_or_404(Webinar.objects.select_related("proposal"), pk=pk)
+    kept = sheet.attendance_sheet(reader=request.user, webinar=webinar)
+    response = HttpResponse(attendance_export.to_csv(kept), content_type="text/csv; charset=utf-8")
+    name = slugify(webinar.title)[:60].strip("-") or f"webinar-{webinar.pk}"
+    response["Content-Disposition"] = f'attachment; filename="attendance-{name}.csv"'
+    return response

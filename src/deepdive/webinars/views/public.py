@@ -16,11 +16,13 @@ from deepdive.core.pagecache import anonymous_page
 from deepdive.series import queries as series_queries
 from deepdive.series.models import Series
 
-from .. import queries, registration, sessions
+from .. import queries, recordings, registration, sessions
+from ..attendance import sheet as attendance_sheet
 from ..forms import ProgrammeFilterForm
 from ..interfaces import calendar
 from ..interfaces.registration_forms import SessionForm
 from ..models import Registration, RepeatSession, Webinar
+from .recordings import with_player
 from .registrations import box as registration_box
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -85,23 +87,6 @@ def _zone(request) -> str:
     return getattr(request, "timezone_name", "UTC")
 
 
-def _session_times(webinar: Webinar, zone: str) -> list[dict]:
-    """Both sessions' times in the reader's zone, named, when the webinar has a published
-    repeat (empty otherwise: the page shows its one time as before)."""
-    shown = sessions.published_sessions(webinar)
-    if len(shown) < 2:
-        return []
-    return [
-        {
-            "label": sessions.label(session),
-            "key": sessions.key(session),
-            "reader": queries.zone_time(session.starts_at, webinar.minutes, zone, is_reader=True),
-        }
-        for session in shown
-        if session.starts_at
-    ]
-
-
 def _detail(request, webinar: Webinar, *, session_form=None, status: int = 200):
     now = timezone.now()
     context = queries.webinar_page(webinar, user=request.user, reader_zone=_zone(request), now=now)
@@ -110,7 +95,10 @@ def _detail(request, webinar: Webinar, *, session_form=None, status: int = 200):
             options=registration.session_options(webinar, now=now), zone=_zone(request)
         )
     mine = context["registration"]
-    context["session_times"] = _session_times(webinar, _zone(request))
+    # Each session's time, around the world and to add to a calendar; named ("First
+    # session", "Repeat session") when the webinar has a published repeat.
+    context["world_times"] = queries.session_times(webinar, reader_zone=_zone(request))
+    context["session_times"] = [item for item in context["world_times"] if item.label]
     context["session_form"] = session_form if session_form.fields else None
     context["my_session"] = (
         sessions.label(mine.session) if mine is not None and context["session_times"] else ""
@@ -122,11 +110,14 @@ def _detail(request, webinar: Webinar, *, session_form=None, status: int = 200):
     )
     context.update(registration_box(context["registration"]))
     context.update(queries.cancellation_facts(webinar, user=request.user))
+    context.update(recordings.page_sections(webinar, user=request.user))
+    context.update(attendance_sheet.links(webinar, user=request.user))
     return render(request, "webinars/detail.html", context, status=status)
 
 
 @never_cache
 @require_safe
+@with_player
 def detail(request, pk: int):
     return _detail(request, _webinar(request, pk))
 

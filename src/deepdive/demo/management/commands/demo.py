@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from deepdive.demo.attendance import write_attendance_samples
 from deepdive.demo.data import ACCOUNTS
 from deepdive.demo.operations import load_demo
 from deepdive.outbox.operations import interrupt_stale, requeue_stale
@@ -32,6 +33,12 @@ class Command(BaseCommand):
             + ", ".join(f"{n} {kind} created" for kind, n in created.items())
             + ")."
         )
+        samples = write_attendance_samples(settings.VAR_DIR)
+        if samples:
+            self.stdout.write(
+                "Attendance reports of the pilot's held webinars, to import on each webinar's "
+                "attendance page:\n" + "\n".join(f"    {path}" for path in samples)
+            )
         # No worker runs yet: whatever is still sending was left by one that died.
         interrupt_stale(stale_after=timedelta(0))
         requeue_stale()

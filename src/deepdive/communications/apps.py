@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunicationsConfig(AppConfig):
+    name = "deepdive.communications"
+    label = "communications"
+    verbose_name = _("Communications")
