@@ -162,6 +162,7 @@ def test_two_schedulers_at_once_one_holds_the_lease_and_the_job_runs_once(tmp_pa
 
 def test_every_app_declares_its_jobs():
     assert {job.name: job.every for job in periodic.jobs()} == {
+        "communications.release": timedelta(minutes=1),
         "outbox.recover": timedelta(minutes=5),
         "proposals.participation_reminders": timedelta(hours=1),
         "reviews.review_reminders": timedelta(hours=1),

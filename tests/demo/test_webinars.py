@@ -122,12 +122,18 @@ def test_the_demo_has_a_webinar_in_every_state_and_loading_again_adds_nothing(cl
     assert "Name the moderator." in page
     assert "Give the joining link (it starts with https://)." in page
 
-    # The pilot: held, fully prepared, with registrants of both kinds and varied answers.
+    # The pilot: held (the first with its recording published, test_recordings.py), fully
+    # prepared, with registrants of both kinds and varied answers.
     pilot = list(Webinar.objects.filter(proposal__call__slug="2026-pilot"))
     assert len(pilot) == 3
+    assert sorted(webinar.state for webinar in pilot) == [
+        Webinar.State.HELD,
+        Webinar.State.HELD,
+        Webinar.State.RECORDING_PUBLISHED,
+    ]
     answers = Registration.objects.filter(webinar__in=pilot)
     for webinar in pilot:
-        assert webinar.state == Webinar.State.HELD and webinar.sequence == 0
+        assert webinar.sequence == 0
         assert set(webinar.descriptions) == {"en", "fr", "es"}
         assert readiness.missing(webinar) == []
         assert webinar.joining_url.startswith("https://") and webinar.platform

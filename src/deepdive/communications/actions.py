@@ -7,3 +7,9 @@ from deepdive.core.audit import AuditAction
 
 class CommunicationsAction(AuditAction):
     BRANDING_SAVED = "communications.branding_saved", _("Series branding saved")
+    CAMPAIGN_DRAFTED = "communications.campaign_drafted", _("Invitations drafted")
+    CAMPAIGN_STARTED = "communications.campaign_started", _("Campaign sending started")
+    CAMPAIGN_PAUSED = "communications.campaign_paused", _("Campaign paused")
+    CAMPAIGN_RESUMED = "communications.campaign_resumed", _("Campaign resumed")
+    CAMPAIGN_RETRIED = "communications.campaign_retried", _("Campaign's failed messages sent again")
+    CAMPAIGN_DONE = "communications.campaign_done", _("Campaign's messages all released")

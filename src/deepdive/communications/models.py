@@ -1,5 +1,6 @@
 """A series' branding: what its announcement cards look like."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,3 +46,68 @@ class Branding(models.Model):
 
     def __str__(self) -> str:
         return str(_("Branding of %(series)s") % {"series": self.series})
+
+
+class Campaign(models.Model):
+    """An invitation to one webinar (or, without one, to the series' whole programme) sent to
+    an audience (``audiences.Audience``'s spec). Its messages are the outbox batch
+    ``batch`` ("campaign-<id>"), drafted held, one per person; while ``sending``, the scheduler
+    releases up to ``rate_per_minute`` of them a minute (``campaigns.release``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENDING = "sending", _("sending")
+        PAUSED = "paused", _("paused")
+        DONE = "done", _("done")
+
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, related_name="campaigns", verbose_name=_("series")
+    )
+    webinar = models.ForeignKey(
+        "webinars.Webinar",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("webinar"),
+        help_text=_("Empty: an invitation to the series' whole programme."),
+    )
+    audience = models.JSONField(_("audience"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    approved_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    rate_per_minute = models.PositiveIntegerField(_("messages a minute"), default=60)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "sending", "paused", "done"]),
+                name="campaign_status_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate_per_minute__gte=1), name="campaign_rate_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Campaign %(number)s") % {"number": self.pk})
+
+    @property
+    def batch(self) -> str:
+        return f"campaign-{self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import campaign_views, views
 
 app_name = "communications"
 urlpatterns = [
@@ -22,4 +22,21 @@ urlpatterns = [
         views.branding_preview,
         name="branding_preview",
     ),
+]
+
+# The secretariat's invitation campaigns (campaign_views).
+urlpatterns += [
+    path("manage/series/<slug:slug>/campaigns/", campaign_views.campaign_list, name="campaigns"),
+    path(
+        "manage/series/<slug:slug>/campaigns/draft/",
+        campaign_views.campaign_draft,
+        name="campaign_draft",
+    ),
+    path("manage/campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign"),
+    path("manage/campaigns/<int:pk>/send/", campaign_views.campaign_send, name="campaign_send"),
+    path("manage/campaigns/<int:pk>/pause/", campaign_views.campaign_pause, name="campaign_pause"),
+    path(
+        "manage/campaigns/<int:pk>/resume/", campaign_views.campaign_resume, name="campaign_resume"
+    ),
+    path("manage/campaigns/<int:pk>/retry/", campaign_views.campaign_retry, name="campaign_retry"),
 ]

@@ -1,8 +1,8 @@
 """The demo: reference data, fictitious partners, the contract's demo accounts and the
 Supply Chains series with an open call, a call under review, a call whose selected hosts
 confirmed (its timetable to plan), a call whose timetable is published with its webinars in
-every state before they are held, and a pilot whose webinars were held. Loading again creates
-nothing twice."""
+every state before they are held, and a pilot whose webinars were held, the first with its
+recording published; the series' branding. Loading again creates nothing twice."""
 
 import functools
 import re
@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from deepdive.accounts.models import User
+from deepdive.communications import operations as communications_operations
+from deepdive.communications.models import Branding
 from deepdive.core import audit
 from deepdive.directory.models import Affiliation, Organisation, OrganisationDomain
 from deepdive.proposals import operations as proposal_operations
@@ -36,12 +38,16 @@ from .data import (
     PROPOSALS,
     SERIES_TRANSLATIONS,
 )
+from .recordings import publish_pilot_recording
 from .reviews import load_reviewed_call
 from .selected import PILOT_SLUG, load_pilot_call, load_selected_call
 from .webinars import cancel_webinars, load_published_call
-from .workspaces import hold_pilot
+from .workspaces import SECRETARIAT, hold_pilot
 
 CALL_ZONE = "Europe/Zurich"
+# The series' cards: the ILO's blue, with its yellow as the accent.
+BRAND_BLUE = "#1e2dbe"
+BRAND_ACCENT = "#ffcd2d"
 
 # A row of data.ORGANISATIONS: name, acronym, partner type, countries, themes, sectors and
 # the letters of its Action Groups.
@@ -69,11 +75,11 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
     Side effects: reference data, organisations, users with verified e-mail addresses and
     affiliations, one series and its calls (``reviews.py``, ``selected.py``, ``webinars.py``)
     with their proposals, reviews, selections, webinars, workspaces, registrations and
-    e-mails, one audit entry. Two transactions: the webinar the demo cancels is cancelled in
-    the second (``webinars.cancel_webinars``). Existing rows are left as they are, except
-    that the series' and calls' French and Spanish texts are filled in where they are missing
-    (``_translate``).
-    """
+    e-mails; the recording of the pilot's first webinar, published with its captions
+    (``recordings.py``); the series' branding; one audit entry. Two transactions: the
+    webinar the demo cancels is cancelled in the second (``webinars.cancel_webinars``).
+    Existing rows are left as they are, except that the series' and calls' French and Spanish
+    texts are filled in where they are missing (``_translate``)."""
     password = password or settings.DEMO_PASSWORD
     now = now or timezone.now()
     created = {
@@ -87,6 +93,8 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         "pilot calls": 0,
         "published calls": 0,
         "registrations": 0,
+        "recordings": 0,
+        "brandings": 0,
         "cancelled webinars": 0,
     }
     with transaction.atomic():
@@ -121,6 +129,9 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         )
         created["published calls"] += published
         created["registrations"] += registered
+        # Outside the pilot's creation, so that a demo loaded before they existed gets them.
+        created["recordings"] += publish_pilot_recording(password=password, contact_for=_contact)
+        created["brandings"] += _brand(series)
         _translate(series)
     # Cancelled in a transaction of its own, after the one whose commit sent its registrants
     # their invitations: the cancellation (METHOD:CANCEL) must come after them.
@@ -131,6 +142,21 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
                 actor=None, action=DemoAction.LOADED, summary=f"Demo data loaded: {created}"
             )
     return created
+
+
+def _brand(series: Series) -> int:
+    """The series' branding, saved by the secretariat as on the branding page, once: 1 when
+    it was saved, 0 when the series already had one."""
+    if Branding.objects.filter(series=series).exists():
+        return 0
+    communications_operations.save_branding(
+        actor=User.objects.get(email=SECRETARIAT),
+        series=series,
+        colour_primary=BRAND_BLUE,
+        colour_accent=BRAND_ACCENT,
+        layout=Branding.Layout.BANNER,
+    )
+    return 1
 
 
 def _organisation(row: OrganisationRow, groups: dict[str, ActionGroup | None]) -> int:

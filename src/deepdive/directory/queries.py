@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from deepdive.core.audit import history
+from deepdive.outbox.queries import mail_notes
 
 from .models import Affiliation, Organisation
 
@@ -70,10 +71,16 @@ def organisation_page(organisation: Organisation, user: Any) -> dict[str, Any]:
     """What the organisation page shows to ``user``: personal data only to those allowed."""
     is_secretariat = bool(getattr(user, "is_authenticated", False) and user.is_secretariat)
     show_contacts = can_see_contacts(user)
+    contacts = list(verified_contacts(organisation)) if show_contacts else []
+    if is_secretariat:  # who unsubscribed or bounced: for the secretariat only
+        notes = mail_notes([c.user.email for c in contacts])
+        for contact in contacts:
+            email = contact.user.email.lower()
+            contact.mail_notes = notes.get(email, [])  # type: ignore[attr-defined]
     return {
         "organisation": organisation,
         "show_contacts": show_contacts,
-        "contacts": list(verified_contacts(organisation)) if show_contacts else [],
+        "contacts": contacts,
         "can_edit": is_secretariat,
         "history": list(history(organisation)[:50]) if is_secretariat else [],
     }

@@ -14,3 +14,6 @@ class OutboxAction(AuditAction):
     EDITED = "outbox.edit", _("Message waiting for approval edited")
     APPROVED = "outbox.approve", _("Messages approved")
     DISCARDED = "outbox.discard", _("Message waiting for approval discarded")
+    UNSUBSCRIBED = "outbox.unsubscribe", _("Recipient unsubscribed")
+    PREFERENCES = "outbox.preferences", _("Recipient changed what they receive")
+    BOUNCED = "outbox.bounce", _("Address refused by the mail server for good")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import OutboxMessage
+from .models import OutboxMessage, Suppression
 
 
 @admin.register(OutboxMessage)
@@ -20,6 +20,24 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "language"]
     search_fields = ["to_email", "subject", "batch"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    """Read only: recipients change these from their e-mails' links, bounces from delivery."""
+
+    list_display = ["address", "scope", "reason", "created_at"]
+    list_filter = ["scope", "reason"]
+    search_fields = ["address"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -7,6 +7,7 @@ the same message (a double enqueue, two workers) never both send it; every later
 that the claim is still the one it made.
 """
 
+import smtplib
 from datetime import datetime, timedelta
 
 from django.db import models
@@ -87,3 +88,38 @@ def mark_failed(
         next_attempt_at=next_attempt,
     )
     return next_attempt if updated else None
+
+
+def mark_suppressed(*, message: OutboxMessage, reason: str) -> bool:
+    """Record that a claimed message is not sent: its address was suppressed (unsubscribed or
+    bounced) after it was queued, or the mail server refused it for good. False when the
+    claim was lost.
+
+    Side effects: status suppressed, last_error ``reason``.
+    """
+    return bool(
+        _still_claimed(message).update(
+            status=OutboxMessage.Status.SUPPRESSED,
+            last_error=reason[:2000],
+            next_attempt_at=None,
+        )
+    )
+
+
+def permanent_refusal(exc: BaseException) -> str:
+    """The mail server's answer when it refused the recipient or the message for good (a 5xx
+    reply to RCPT TO or to DATA), e.g. "550 5.1.1 No such user"; empty for anything else
+    (a 4xx, a lost connection, our own login or sender refused), which is worth a retry or is
+    not the recipient's doing."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        answers = list(exc.recipients.values())
+        if answers and all(code >= 500 for code, _ in answers):
+            return "; ".join(f"{code} {_text(reply)}" for code, reply in answers)
+        return ""
+    if isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code >= 500:
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    return ""
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)

@@ -77,3 +77,19 @@ class BatchApprovalForm(forms.Form):
     """The number of held messages the approver was shown ("Approve all N")."""
 
     expected = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class PreferencesForm(forms.Form):
+    """What a recipient wants to receive, on the page their e-mails link to (no login)."""
+
+    invitation = forms.BooleanField(label=_("Invitations to webinars"), required=False)
+    newsletter = forms.BooleanField(label=_("Newsletters"), required=False)
+    all_mail = forms.BooleanField(
+        label=_("Any other e-mail from the series"),
+        required=False,
+        help_text=_(
+            "Unticked, you receive no invitations or newsletters either, only what you ask "
+            "for yourself: the confirmation of a registration, your account and your "
+            "proposals."
+        ),
+    )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -31,12 +32,24 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         DISCARDED = "discarded", _("discarded")
+        SUPPRESSED = "suppressed", _("not sent: the recipient unsubscribed or bounced")
+
+    class Category(models.TextChoices):
+        # Empty: transactional (verification, decisions, registrations), always sent. The
+        # others are sent only to who has not unsubscribed (``Suppression``) and carry
+        # List-Unsubscribe.
+        TRANSACTIONAL = "", _("transactional")
+        INVITATION = "invitation", _("invitation")
+        NEWSLETTER = "newsletter", _("newsletter")
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=60, blank=True, db_index=True)
     from_email = models.CharField(_("from"), max_length=254)
     to_email = models.EmailField(_("to"), db_index=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default="", blank=True
+    )
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
@@ -102,6 +115,42 @@ class OutboxMessage(models.Model):
     @property
     def batch_key(self) -> str:
         return batch_key(self.batch)
+
+
+class Suppression(models.Model):
+    """An address that must not receive non-transactional e-mail of a scope (invitations,
+    newsletters, or all): the person unsubscribed, or the address bounced or complained.
+    Transactional messages (category empty) still go to it."""
+
+    class Scope(models.TextChoices):
+        INVITATION = "invitation", _("invitations")
+        NEWSLETTER = "newsletter", _("newsletters")
+        ALL = "all", _("all e-mail from the series")
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
+        BOUNCED = "bounced", _("bounced")
+        COMPLAINED = "complained", _("complained")
+
+    address = models.EmailField(_("address"), db_index=True)  # stored lower-case
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["address", "scope"]
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["address", "scope"], name="suppression_unique"),
+            models.CheckConstraint(
+                condition=models.Q(address=Lower("address")),
+                name="suppression_lower_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.scope}, {self.reason})"
 
 
 def batch_key(batch: str) -> str:

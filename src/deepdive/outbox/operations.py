@@ -35,6 +35,7 @@ from deepdive.core import audit, changes
 from deepdive.core.permissions import Actor, require_secretariat
 from deepdive.core.refusals import Refused
 
+from . import consent
 from .actions import OutboxAction
 
 # The worker's side, in ``attempts`` (run by ``tasks.deliver_message``): named here too.
@@ -66,6 +67,7 @@ def queue_email(
     hold: bool = False,
     batch: str = "",
     attachments: list[dict[str, str]] | None = None,
+    category: str = "",
 ) -> OutboxMessage:
     """Store one message and have the worker deliver it once the transaction commits.
 
@@ -75,8 +77,22 @@ def queue_email(
     ``attachments`` are text files (a calendar invitation): dicts with ``filename``,
     ``content_type`` (e.g. "text/calendar; method=REQUEST") and ``content``.
 
-    Side effects: one OutboxMessage row; unless held, one delivery task enqueued on commit.
+    ``category``: empty for a transactional message (verification, decisions, registrations:
+    always sent); "invitation" or "newsletter" otherwise (``consent``): the message then
+    carries ``List-Unsubscribe`` and ``List-Unsubscribe-Post``, and when the address is
+    suppressed for it (unsubscribed or bounced) it is still stored, with status
+    ``suppressed`` and no task, and never sent: callers count ``status == SUPPRESSED``.
+    Raises ValueError for an unknown category.
+
+    Side effects: one OutboxMessage row; unless held or suppressed, one delivery task
+    enqueued on commit.
     """
+    consent.check_category(category)
+    suppressed = consent.why_suppressed(to, category)
+    if suppressed:
+        status = OutboxMessage.Status.SUPPRESSED
+    else:
+        status = OutboxMessage.Status.HELD if hold else OutboxMessage.Status.QUEUED
     with transaction.atomic():
         message = OutboxMessage.objects.create(
             to_email=to,
@@ -86,16 +102,18 @@ def queue_email(
             language=language or translation.get_language() or settings.LANGUAGE_CODE,
             kind=kind,
             from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-            headers=headers or {},
+            headers={**(headers or {}), **consent.headers(to, category)},
             attachments=attachments or [],
             content_type=(
                 ContentType.objects.get_for_model(related) if related is not None else None
             ),
             object_id=str(related.pk) if related is not None else "",
-            status=OutboxMessage.Status.HELD if hold else OutboxMessage.Status.QUEUED,
+            status=status,
             batch=" ".join(batch.split())[:120],
+            category=category,
+            last_error=suppressed,
         )
-        if not hold:
+        if status == OutboxMessage.Status.QUEUED:
             transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
 
@@ -124,11 +142,21 @@ def queue_templated_email(
     hold: bool = False,
     batch: str = "",
     attachments: list[dict[str, str]] | None = None,
+    category: str = "",
 ) -> OutboxMessage:
     """Render a message in the recipient's language and queue it, or hold it for approval
-    (see ``queue_email``)."""
+    (see ``queue_email``).
+
+    For a non-transactional ``category`` the templates also get ``unsubscribe_url`` (one
+    click, RFC 8058) and ``preferences_url`` (what the recipient receives), for the footer:
+    ``{% include "outbox/email/_consent_footer.html" %}`` at the end of the HTML template and
+    ``{% include "outbox/email/_consent_footer.txt" %}`` at the end of the text one (both
+    empty for a transactional message).
+    """
     subject, text, html = render_email(
-        template_prefix=template_prefix, context=context, language=language
+        template_prefix=template_prefix,
+        context={**context, **consent.links(to, category)},
+        language=language,
     )
     return queue_email(
         to=to,
@@ -141,6 +169,7 @@ def queue_templated_email(
         hold=hold,
         batch=batch,
         attachments=attachments,
+        category=category,
     )
 
 

@@ -4,8 +4,11 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from .models import OutboxMessage, batch_key
+from .consent import normalise, suppressions_of
+from .models import OutboxMessage, Suppression, batch_key
 
 
 def status_counts() -> list[tuple[str, str, int]]:
@@ -106,3 +109,27 @@ def batch_status_counts(batch: str) -> list[tuple[str, str, int]]:
         for value, label in OutboxMessage.Status.choices
         if counts.get(value)
     ]
+
+
+# What the directory shows the secretariat beside a contact's address, one note per suppression.
+SUPPRESSION_NOTES: dict[tuple[str, str], Promise] = {
+    (Suppression.Reason.UNSUBSCRIBED, Suppression.Scope.INVITATION): _(
+        "unsubscribed from invitations"
+    ),
+    (Suppression.Reason.UNSUBSCRIBED, Suppression.Scope.NEWSLETTER): _(
+        "unsubscribed from newsletters"
+    ),
+    (Suppression.Reason.UNSUBSCRIBED, Suppression.Scope.ALL): _("unsubscribed from all e-mail"),
+}
+
+
+def mail_notes(addresses: list[str]) -> dict[str, list[str]]:
+    """For each address (lower-case key) that receives less than everything, why:
+    "unsubscribed from invitations", "bounced", "complained" … For the secretariat only."""
+    notes: dict[str, list[str]] = {}
+    for address, rows in suppressions_of(addresses).items():
+        notes[normalise(address)] = [
+            str(SUPPRESSION_NOTES.get((row.reason, row.scope)) or row.get_reason_display())
+            for row in rows
+        ]
+    return notes

@@ -1,13 +1,13 @@
 """The outbox's task: deliver one message. ``operations`` enqueues it (``enqueue_delivery``)
-whenever a message is ready to leave; it runs ``attempts`` and ``delivery``, which know nothing
-of the operations."""
+whenever a message is ready to leave; it runs ``attempts``, ``consent`` and ``delivery``, which
+know nothing of the operations."""
 
 import logging
 from datetime import datetime
 
 from django_tasks import task
 
-from . import attempts, delivery
+from . import attempts, consent, delivery
 
 log = logging.getLogger(__name__)
 
@@ -20,13 +20,31 @@ def deliver_message(message_id: int) -> str:
     returns "skipped"). A failure is recorded on the message and retried by a new task
     deferred with back-off (``Task.using(run_after=...)``, which the database backend
     supports); after MAX_ATTEMPTS the message is failed and waits for the secretariat.
+
+    Consent (``consent``): a non-transactional message whose address was suppressed since it
+    was queued is not sent ("suppressed"). A permanent refusal (5xx on RCPT or DATA) marks the
+    address bounced; a non-transactional message is then given up at once ("bounced", status
+    suppressed), a transactional one is retried as any failure.
     """
     message = attempts.claim(message_id=message_id)
     if message is None:
         return "skipped"
+    # Checked again here, just before the server: the recipient may have unsubscribed since.
+    suppressed = consent.why_suppressed(message.to_email, message.category)
+    if suppressed:
+        attempts.mark_suppressed(message=message, reason=suppressed)
+        return "suppressed"
     try:
         delivery.send(message)
     except Exception as exc:  # any failure of the mail server must be kept, not lost
+        refusal = attempts.permanent_refusal(exc)
+        if refusal:
+            consent.mark_bounced(address=message.to_email, error=refusal)
+            if message.category:
+                attempts.mark_suppressed(
+                    message=message, reason=f"Not sent: the address bounced ({refusal})"
+                )
+                return "bounced"
         log.warning("Outbox message %s failed (attempt %s): %s", message_id, message.attempts, exc)
         next_attempt = attempts.mark_failed(message=message, error=f"{type(exc).__name__}: {exc}")
         if next_attempt is not None and not enqueue_delivery(message_id, run_after=next_attempt):

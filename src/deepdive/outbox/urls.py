@@ -14,4 +14,6 @@ urlpatterns = [
     path("manage/outbox/<int:pk>/discard/", views.message_discard, name="discard"),
     path("manage/outbox/batches/<str:batch>/", views.batch_detail, name="batch"),
     path("manage/outbox/batches/<str:batch>/approve/", views.batch_approve, name="approve_batch"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("email-preferences/<str:token>/", views.preferences, name="preferences"),
 ]

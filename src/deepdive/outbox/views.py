@@ -1,18 +1,21 @@
 from django.contrib import messages as flash
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from deepdive.core import audit
 from deepdive.core.permissions import secretariat_required
 
-from . import operations, queries
-from .forms import BatchApprovalForm, HeldMessageForm, OutboxFilterForm
-from .models import OutboxMessage
+from . import consent, operations, queries
+from .forms import BatchApprovalForm, HeldMessageForm, OutboxFilterForm, PreferencesForm
+from .models import OutboxMessage, Suppression
 
 PAGE_SIZE = 50
 
@@ -234,3 +237,60 @@ def message_mark_sent(request, pk: int):
     else:
         flash.warning(request, _("This message was not interrupted; nothing was done."))
     return _back_to(request, message)
+
+
+# The recipient's side: links in non-transactional e-mails, no login (the token is signed).
+
+
+def _token_or_404(token: str) -> tuple[str, str]:
+    try:
+        return consent.read_token(token)
+    except signing.BadSignature:
+        raise Http404 from None
+
+
+@csrf_exempt  # RFC 8058: a mail client POSTs "List-Unsubscribe=One-Click", with no token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """POST unsubscribes the address from the token's category (idempotent, no page needed);
+    GET only shows the button, since mail scanners follow links in messages."""
+    address, category = _token_or_404(token)
+    done = request.method == "POST"
+    if done:
+        consent.unsubscribe(address=address, scope=category)
+    return render(
+        request,
+        "outbox/unsubscribe.html",
+        {
+            "address": address,
+            "scope": Suppression.Scope(category).label,
+            "done": done,
+            "preferences_url": reverse("outbox:preferences", kwargs={"token": token}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request, token: str):
+    """What the address of the token receives: invitations, newsletters, any other e-mail."""
+    address, _category = _token_or_404(token)
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            consent.set_preferences(address=address, **form.cleaned_data)
+            flash.success(request, _("Your choices are saved."))
+            return redirect("outbox:preferences", token=token)
+    else:
+        receives = consent.preferences(address)
+        form = PreferencesForm(
+            initial={
+                "invitation": receives["invitation"],
+                "newsletter": receives["newsletter"],
+                "all_mail": receives["all"],
+            }
+        )
+    return render(
+        request,
+        "outbox/preferences.html",
+        {"address": address, "form": form, "bounced": consent.has_bounced(address)},
+    )

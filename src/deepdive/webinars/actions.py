@@ -21,6 +21,7 @@ class WebinarAction(AuditAction):
     REPEAT_CANCELLED = "webinars.repeat_cancelled", _("Repeat session cancelled")
     REPEAT_PUBLISHED = "webinars.repeat_published", _("Repeat session published")
     REPEAT_TIME_CHANGED = "webinars.repeat_time_changed", _("Repeat session's new time published")
+    CAPACITY_CHANGED = "webinars.capacity_changed", _("Webinar's capacity changed")
     REGISTERED = "webinars.registered", _("Registered for a webinar")
     REGISTRATION_CANCELLED = "webinars.registration_cancelled", _("Registration cancelled")
     REGISTRATION_PENDING = (

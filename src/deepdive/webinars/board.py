@@ -52,6 +52,7 @@ class Row:
     page_url: str
     workspace_url: str
     can_remind: bool
+    can_set_capacity: bool
     # Per session when the webinar has a repeat: "First session" / "Repeat session" with
     # their own counts (the capacity applies to each); empty otherwise.
     sessions: list[SessionCount] = field(default_factory=list)
@@ -178,6 +179,7 @@ def row(webinar: Webinar, *, reader_zone: str) -> Row:
         page_url=webinar.get_absolute_url(),
         workspace_url=workspace_url(webinar),
         can_remind=may_remind(webinar, missing),
+        can_set_capacity=webinar.state in OPEN_STATES,
         sessions=session_counts(webinar, reader_zone=reader_zone),
         attendance_url=attendance_url(webinar),
     )

@@ -510,19 +510,22 @@ def _offer_seats(
     (the webinar's row locked). Offers end after ``offer_hours()``, never past the session's
     start; none once it has started."""
     session: Session = webinar if repeat is None else repeat
-    if webinar.capacity is None or session.starts_at is None or session.starts_at <= now:
+    if session.starts_at is None or session.starts_at <= now:
         return []
     if webinar.state == Webinar.State.CANCELLED or getattr(session, "cancelled_at", None):
         return []
-    free = webinar.capacity - seats_taken(webinar, repeat)
+    waiting = Registration.objects.filter(
+        _of_session(repeat), webinar=webinar, status=Status.WAITING
+    )
+    # Without a limit (the secretariat removed it) everyone waiting is offered a seat.
+    if webinar.capacity is None:
+        free = waiting.count()
+    else:
+        free = webinar.capacity - seats_taken(webinar, repeat)
     if free <= 0:
         return []
     expires = min(now + timedelta(hours=offer_hours()), session.starts_at)
-    offered = list(
-        Registration.objects.select_for_update()
-        .filter(_of_session(repeat), webinar=webinar, status=Status.WAITING)
-        .order_by("created_at", "pk")[:free]
-    )
+    offered = list(waiting.select_for_update().order_by("created_at", "pk")[:free])
     for registration in offered:
         registration.status = Status.OFFERED
         registration.offer_expires_at = expires
@@ -778,3 +781,59 @@ def set_questions(*, actor: User, series: Series, **asks: bool) -> dict[str, lis
             summary=f"Registration questions of {series.slug}",
             **asks,
         )
+
+
+def most_seats_taken(webinar: Webinar) -> int:
+    """The seats taken in the fullest of the webinar's sessions: the lowest capacity allowed."""
+    counts = [seats_taken(webinar)]
+    repeat = sessions.repeat_of(webinar)
+    if repeat is not None:
+        counts.append(seats_taken(webinar, repeat))
+    return max(counts)
+
+
+def set_capacity(
+    *, actor: User, webinar: Webinar, capacity: int | None, now: datetime | None = None
+) -> Webinar:
+    """Set the seats of each of the webinar's sessions (``None``: no limit); the secretariat.
+
+    Refused: anyone but the secretariat (PermissionDenied); (``RegistrationRefused``, beside
+    "capacity") fewer than 1 seat, or fewer seats than a session has people holding one (no
+    one loses a seat they were given: they may cancel, or the capacity waits).
+
+    Side effects: ``capacity``; one audit entry ("webinars.capacity_changed") when it changed;
+    more seats (or no limit) offer the free seats to the first in each session's waiting
+    line, who are e-mailed after the commit.
+    """
+    require_secretariat(actor)
+    now = now or timezone.now()
+    if capacity is not None and capacity < 1:
+        raise RegistrationRefused(
+            errors={"capacity": [_("Give at least 1 seat, or leave it empty for no limit.")]}
+        )
+    with transaction.atomic():
+        locked = _lock(webinar)
+        taken = most_seats_taken(locked)
+        if capacity is not None and capacity < taken:
+            raise RegistrationRefused(
+                errors={
+                    "capacity": [
+                        _(
+                            "%(taken)s people already hold a seat: the capacity cannot be "
+                            "lower. Leave it at %(taken)s or more."
+                        )
+                        % {"taken": taken}
+                    ]
+                }
+            )
+        changed = changes.update(
+            locked,
+            actor=actor,
+            action=WebinarAction.CAPACITY_CHANGED,
+            summary=f"Capacity of webinar {locked.pk}: {capacity or 'no limit'}",
+            capacity=capacity,
+        )
+        if changed:
+            _offer_all_seats(locked, now=now)
+    webinar.capacity = locked.capacity
+    return locked

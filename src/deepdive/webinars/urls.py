@@ -43,6 +43,7 @@ urlpatterns = [
     path("manage/series/<slug:slug>/webinars/", board.board, name="board"),
     path("manage/webinars/<int:pk>/cancel/", cancellation.cancel_webinar, name="cancel_webinar"),
     path("manage/webinars/<int:pk>/remind-host/", board.remind_host, name="remind_host"),
+    path("manage/webinars/<int:pk>/capacity/", board.capacity, name="capacity"),
     path("webinars/<int:pk>/recordings/", recordings.manage, name="recordings"),
     path("webinars/captions/<int:pk>.vtt", recordings.captions, name="captions"),
     path("webinars/captions/<int:pk>/transcript/", recordings.transcript, name="transcript"),

@@ -34,3 +34,14 @@ class BoardFilterForm(forms.Form):
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
         return {name: cleaned[name] for name in self.fields if cleaned.get(name)}
+
+
+class CapacityForm(forms.Form):
+    """The seats of each session of a webinar; empty for no limit."""
+
+    capacity = forms.IntegerField(
+        label=_("Seats in each session"),
+        required=False,
+        min_value=1,
+        help_text=_("Leave it empty for no limit. When it is full, people join a waiting list."),
+    )

@@ -3,16 +3,17 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deepdive.core.permissions import secretariat_required
 from deepdive.core.views import safe_next
 from deepdive.series.models import Series
 
 from .. import board as boards
-from .. import host_reminders
-from ..interfaces.board_forms import BoardFilterForm
+from .. import host_reminders, registration
+from ..interfaces.board_forms import BoardFilterForm, CapacityForm
 from ..models import Webinar
 
 
@@ -61,3 +62,41 @@ def remind_host(request, pk: int):
             % {"count": sent, "title": webinar.title},
         )
     return redirect(safe_next(request, fallback))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@secretariat_required
+def capacity(request, pk: int):
+    """The seats of each session of a webinar; a refusal (fewer seats than people holding one)
+    is shown beside the field, with what was typed."""
+    webinar = get_object_or_404(Webinar.objects.select_related("proposal__call__series"), pk=pk)
+    board_url = reverse("webinars:board", kwargs={"slug": webinar.call.series.slug})
+    status = 200
+    if request.method == "POST":
+        form = CapacityForm(request.POST)
+        if form.is_valid():
+            try:
+                registration.set_capacity(
+                    actor=request.user, webinar=webinar, capacity=form.cleaned_data["capacity"]
+                )
+            except registration.RegistrationRefused as exc:
+                exc.show_on(form)
+            else:
+                messages.success(
+                    request, _("The capacity of “%(title)s” is saved.") % {"title": webinar.title}
+                )
+                return redirect(board_url)
+        status = 422
+    else:
+        form = CapacityForm(initial={"capacity": webinar.capacity})
+    return render(
+        request,
+        "webinars/board/capacity.html",
+        {
+            "webinar": webinar,
+            "form": form,
+            "taken": registration.most_seats_taken(webinar),
+            "board_url": board_url,
+        },
+        status=status,
+    )

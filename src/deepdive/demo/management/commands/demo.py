@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from deepdive.demo.attendance import write_attendance_samples
 from deepdive.demo.data import ACCOUNTS
 from deepdive.demo.operations import load_demo
+from deepdive.demo.recordings import write_captions_sample
 from deepdive.outbox.operations import interrupt_stale, requeue_stale
 
 
@@ -38,6 +39,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Attendance reports of the pilot's held webinars, to import on each webinar's "
                 "attendance page:\n" + "\n".join(f"    {path}" for path in samples)
+            )
+        captions = write_captions_sample(settings.VAR_DIR)
+        if captions:
+            self.stdout.write(
+                "English captions (SRT) of the pilot's second webinar, to upload with its "
+                "recording on the webinar's recordings page:\n"
+                + "\n".join(f"    {path}" for path in captions)
             )
         # No worker runs yet: whatever is still sending was left by one that died.
         interrupt_stale(stale_after=timedelta(0))
