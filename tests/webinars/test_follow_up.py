@@ -139,7 +139,7 @@ def test_each_email_in_the_persons_language_and_zone(webinar, people, secretaria
     assert walk_in.language == "en"
     assert "(Europe/Paris, UTC+01:00)" in walk_in.body_text
     assert walk_in.subject == f"Thank you for attending “{TITLE}”"
-    assert bo.subject == f"What you missed: “{TITLE}”"
+    assert bo.subject == f"Lo que se perdió: “{TITLE}”"  # in her language
 
 
 @pytest.mark.django_db
