@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from deepdive.core.exports import neutralise
 from deepdive.directory.models import Affiliation
 
 from .. import queries
@@ -46,7 +47,11 @@ UNREGISTERED = (
 
 
 def table(rows: Sequence[Sequence[str]], *, delimiter: str = ",", trailing: bool = False) -> str:
-    """CSV text; ``trailing``: each row ends with an empty cell, as Zoom writes them."""
+    """CSV text; ``trailing``: each row ends with an empty cell, as Zoom writes them.
+
+    Not ``core.exports.csv_writer``: this is a meeting platform's own format, whose ``="…"``
+    cells (Webex) the formula-safe writer would escape. The people's names, the only text
+    users typed, are neutralised where they enter (``stays``)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     for row in rows:
@@ -192,7 +197,7 @@ def stays(webinar: Webinar) -> list[Stay]:
     if contact is not None:
         found.append(
             Stay(
-                contact.user.name,
+                neutralise(contact.user.name),
                 contact.user.email,
                 start - timedelta(minutes=6),
                 end + timedelta(minutes=4),
@@ -201,10 +206,12 @@ def stays(webinar: Webinar) -> list[Stay]:
         )
     speaker = webinar.speakers.filter(role="speaker").order_by("position", "pk").first()
     if speaker is not None:
-        found.append(Stay(speaker.name, "", start - timedelta(minutes=3), end, role="speaker"))
+        found.append(
+            Stay(neutralise(speaker.name), "", start - timedelta(minutes=3), end, role="speaker")
+        )
     attending = [r for n, r in enumerate(registrations) if n not in absent]
     for n, each in enumerate(attending):
-        name = each.name or (each.user.name if each.user else "")
+        name = neutralise(each.name or (each.user.name if each.user else ""))
         joined = start + timedelta(minutes=(n * 3) % 8, seconds=(n * 17) % 60)
         left = end - timedelta(minutes=(n * 5) % 13)
         if n == 0:  # the connection dropped: back three minutes later
