@@ -1,7 +1,7 @@
 """Registering for a webinar that already has 2,000 registrations, and the reminder batch.
 
 Run: .venv/bin/python bench/registration_bench.py [--registrations 2000] [--runs 20]
-     [--reminder-sizes 200,2000] [--send 2000]
+     [--reminder-sizes 200,2000] [--send 2000] [--page-runs 200]
 
 It builds a fresh SQLite database in a temporary folder (the reference data, one series with
 its timetable rules, the people and registrations written with ``bulk_create``: hashing 2,000
@@ -26,6 +26,12 @@ passwords would take minutes and is not what is measured), then measures:
    other queued task is removed first) to a local SMTP server (aiosmtpd, as in
    ``tests/outbox``), run by ``deepdive db_worker --batch`` as the demo runs it: e-mails per
    second.
+
+4. With ``--page-runs N`` (0 to skip): the webinar page as the programme shows it now, on a
+   webinar with a published repeat session, six audience zones (two "time around the world"
+   tables of eight rows and two sets of calendar links), a workspace description, an agenda of
+   five items and four listed speakers: N GETs each, anonymous and as a registered member
+   (who reads it in another zone and language). Wall and CPU time (median, min), queries.
 
 SQLite only: the other benchmarks offer no PostgreSQL set-up (``DEEPDIVE_DATABASE_URL`` would
 point the settings at one, but the script creates its database in a temporary folder).
@@ -71,12 +77,20 @@ from deepdive.core.scheduling import periodic  # noqa: E402
 from deepdive.directory.models import Affiliation  # noqa: E402
 from deepdive.outbox.models import OutboxMessage  # noqa: E402
 from deepdive.reference.operations import load_reference_data  # noqa: E402
-from deepdive.webinars.models import Registration, ReminderSent, Webinar  # noqa: E402
+from deepdive.webinars.models import (  # noqa: E402
+    AgendaItem,
+    Registration,
+    ReminderSent,
+    Speaker,
+    Webinar,
+)
 from tests.webinars.factories import (  # noqa: E402
     CallFactory,
     OrganisationFactory,
     ProposalFactory,
     PublishedWebinarFactory,
+    RegistrationFactory,
+    RepeatSessionFactory,
     SeriesFactory,
     rules_for,
 )
@@ -196,6 +210,8 @@ def measure(request, runs: int) -> dict:
         "median": statistics.median(wall),
         "max": max(wall),
         "cpu": statistics.median(cpu),
+        "cpu_min": min(cpu),
+        "min": min(wall),
         "queries": queries,
     }
 
@@ -262,6 +278,56 @@ def registration_requests(bench: Bench, n: int, runs: int) -> tuple[list[tuple[s
     queued += OutboxMessage.objects.filter(to_email__in=[p.email for p in newcomers]).count()
     assert queued == 2 * runs, queued
     return results, total
+
+
+def page_requests(bench: Bench, runs: int) -> list[tuple[str, dict]]:
+    """The webinar page with everything it shows for a webinar with a repeat (see the module's
+    docstring), anonymous and as a registered member, ``runs`` GETs each."""
+    webinar = bench.webinar("Page bench: seafood supply chains", timedelta(days=30))
+    webinar.audience = {
+        "Australia/Sydney": 20,
+        "Europe/Paris": 20,
+        "America/Lima": 15,
+        "America/Mexico_City": 15,
+        "Pacific/Auckland": 15,
+        "Pacific/Fiji": 15,
+    }
+    webinar.descriptions = {"en": "Reporting laws and what they ask of fishing fleets. " * 8}
+    webinar.save()
+    RepeatSessionFactory(webinar=webinar)
+    AgendaItem.objects.bulk_create(
+        AgendaItem(webinar=webinar, position=i, title=f"Part {i + 1}", minutes=10) for i in range(5)
+    )
+    Speaker.objects.bulk_create(
+        Speaker(
+            webinar=webinar,
+            position=i,
+            name=f"Speaker {i + 1}",
+            title="Researcher",
+            organisation_name="A research lab",
+            bio="Works on supply chains.",
+            consents_to_listing=True,
+        )
+        for i in range(4)
+    )
+    [reader] = bench.members(1)
+    RegistrationFactory(webinar=webinar, user=reader)
+    page = reverse("webinars:detail", kwargs={"pk": webinar.pk})
+    anonymous = Client()
+    signed_in = Client()
+    signed_in.force_login(reader)
+
+    def get(client: Client):
+        def request(i: int):
+            assert client.get(page).status_code == 200
+
+        return request
+
+    get(anonymous)(0), get(signed_in)(0)  # templates compiled, kept tables made
+    return [
+        ("webinar page with a repeat, anonymous (GET)", measure(get(anonymous), runs)),
+        ("webinar page with a repeat, registered member (GET)", measure(get(signed_in), runs)),
+    ]
 
 
 def reminder_batch(bench: Bench, n: int) -> dict:
@@ -361,6 +427,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reminder-sizes", default="200,2000")
     parser.add_argument("--send", type=int, default=2000)
+    parser.add_argument("--page-runs", type=int, default=200)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     load_reference_data()
@@ -380,6 +447,16 @@ def main() -> None:
 
     print(f"\n{total} registrations on the webinar after the runs; the first request of each row")
     print("is the first of its kind in the process (templates not yet cached).")
+
+    if args.page_runs:
+        print(f"\nThe webinar page with a repeat session, {args.page_runs} requests each:\n")
+        print("| request | wall median / min | CPU median / min | queries |")
+        print("|---|---|---|---|")
+        for name, r in page_requests(bench, args.page_runs):
+            print(
+                f"| {name} | {r['median']:.1f} / {r['min']:.1f} ms "
+                f"| {r['cpu']:.1f} / {r['cpu_min']:.1f} ms | {r['queries']} |"
+            )
     print("\nThe 7-day reminders (job webinars.reminders, one run):\n")
     print("| registrations due | time | CPU | reminders/s | SQL queries | queries per reminder |")
     print("|---|---|---|---|---|---|")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "anymail",  # webhooks of an e-mail service: bounces and complaints (outbox.webhooks)
     # Deep Dive, one app per area of the life of a series.
     "deepdive.core",
     "deepdive.reference",
@@ -241,6 +242,12 @@ EMAIL_BACKEND = "deepdive.outbox.backends.OutboxEmailBackend"
 OUTBOX_DELIVERY = delivery_settings(os.environ.get("DEEPDIVE_EMAIL_URL"), VAR_DIR)
 DEFAULT_FROM_EMAIL = os.environ.get("DEEPDIVE_FROM_EMAIL", "Deep Dive <deepdive@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# With an e-mail service behind DEEPDIVE_EMAIL_URL, its tracking webhooks (django-anymail,
+# /anymail/<service>/tracking/, e.g. /anymail/postmark/tracking/) report bounces and
+# complaints later (deepdive.outbox.webhooks). Give the service this "user:password" as the
+# webhook's HTTP basic auth. Unset, the webhook URLs answer 404: without a secret anyone could
+# mark addresses as bounced.
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("DEEPDIVE_ANYMAIL_WEBHOOK_SECRET", "")}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

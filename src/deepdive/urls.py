@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("deepdive.webinars.urls")),
     path("", include("deepdive.communications.urls")),
     path("", include("deepdive.outbox.urls")),
+    # An e-mail service's webhooks (bounces, complaints); 404 unless their secret is set.
+    path("anymail/", include("deepdive.outbox.webhooks")),
     path("admin/", admin.site.urls),
     # Uploaded logos; behind a real web server, serve MEDIA_ROOT from it instead.
     path(

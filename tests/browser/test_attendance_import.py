@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from deepdive.accounts.models import User
 from deepdive.webinars.attendance import readers, samples
-from deepdive.webinars.models import Attendance, Registration, Webinar
+from deepdive.webinars.models import Attendance, Registration, RepeatSession, Webinar
 from tests.webinars.attendance import reports
 from tests.webinars.factories import ProposalFactory, RegistrationFactory, WebinarFactory, paris
 
@@ -182,3 +182,31 @@ def test_the_secretariat_imports_a_demo_teams_report_and_sees_who_came(page, web
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot("attendance-sheet-375")
     assert Attendance.objects.filter(counted_as_host=False).count() == 5
+
+
+def test_the_secretariat_imports_the_repeat_sessions_report(page, webinar, screenshot):
+    repeat_start = paris(2025, 3, 12, 3)
+    repeat = RepeatSession.objects.create(
+        webinar=webinar, planned_start=repeat_start, starts_at=repeat_start
+    )
+    report = reports.webex(
+        [("Ana Lopez", "ana@example.org", "03/12/2025 03:00", "03/12/2025 03:40", "40 mins")]
+    )
+    log_in(page, SECRETARIAT, PASSWORD)
+    page.goto(f"/webinars/{webinar.pk}/attendance/")
+    sessions = page.get_by_role("group", name="Which session is this report of?")
+    expect(sessions.get_by_role("radio", name="First session")).to_be_checked()
+    no_axe_violations(page)
+    page.set_viewport_size({"width": 375, "height": 812})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot("attendance-session-choice-375")
+
+    sessions.get_by_role("radio", name="Repeat session").check()
+    choose(page, "webex-repeat.csv", report)
+    expect(page.get_by_role("heading", name="What the Webex report contains")).to_be_visible()
+    expect(page.get_by_text("is it the report of this webinar?")).to_have_count(0)
+    page.get_by_role("button", name="Confirm the import").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Attendees: 1 (registered: 1")
+    [row] = Attendance.objects.all()
+    assert (row.repeat, row.minutes) == (repeat, 40)

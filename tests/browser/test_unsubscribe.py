@@ -1,6 +1,7 @@
-"""A recipient of an invitation opens its unsubscribe link in Chromium (no login): the page
-only asks, one button unsubscribes; then they choose what they receive on the preferences
-page. The pages pass axe-core and read at 375 px."""
+"""A recipient of an invitation of the Supply Chains Action Group opens its unsubscribe link
+in Chromium (no login): the page only asks, one button stops that group's invitations; then
+they choose what they receive on the preferences page, one choice per Action Group. The pages
+pass axe-core and read at 375 px."""
 
 from urllib.parse import urlsplit
 
@@ -8,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from deepdive.outbox import consent, operations
+from tests.directory.factories import action_group
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 ADDRESS = "ana@example.org"
@@ -25,6 +27,7 @@ def test_a_recipient_unsubscribes_in_one_click_then_chooses_what_they_receive(pa
         text="Join us.\n",
         language="en",
         category="invitation",
+        action_group=action_group("supply_chains", "Supply Chains"),
         hold=True,
     )
     link = invitation.headers["List-Unsubscribe"].strip("<>")
@@ -38,16 +41,26 @@ def test_a_recipient_unsubscribes_in_one_click_then_chooses_what_they_receive(pa
     no_axe_violations(page)
     screenshot("unsubscribe-375")
 
-    page.get_by_role("button", name="Unsubscribe from invitations").click()
+    page.get_by_role(
+        "button", name="Unsubscribe from invitations of the Supply Chains Action Group"
+    ).click()
 
-    expect(page.get_by_text("will receive no more invitations")).to_be_visible()
-    assert consent.is_suppressed(ADDRESS, "invitation")
+    expect(
+        page.get_by_text(
+            "You will no longer receive invitations from the Supply Chains Action Group"
+        )
+    ).to_be_visible()
+    assert consent.is_suppressed(ADDRESS, "invitation", "supply_chains")
+    assert not consent.is_suppressed(ADDRESS, "invitation", "migration")
     no_axe_violations(page)
 
     page.get_by_role("link", name="Choose what you receive").click()
-    expect(page.get_by_label("Invitations to webinars")).not_to_be_checked()
+    group = page.get_by_label("Invitations from the Supply Chains Action Group")
+    expect(group).not_to_be_checked()
+    expect(page.get_by_label("Invitations to webinars")).to_be_checked()
     expect(page.get_by_label("Newsletters")).to_be_checked()
-    page.get_by_label("Invitations to webinars").check()
+    expect(page.get_by_label("Nothing but what I register for")).not_to_be_checked()
+    group.check()
     page.get_by_label("Newsletters").uncheck()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     no_axe_violations(page)
@@ -55,6 +68,7 @@ def test_a_recipient_unsubscribes_in_one_click_then_chooses_what_they_receive(pa
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_text("Your choices are saved.")).to_be_visible()
-    assert not consent.is_suppressed(ADDRESS, "invitation")
+    expect(group).to_be_checked()
+    assert not consent.is_suppressed(ADDRESS, "invitation", "supply_chains")
     assert consent.is_suppressed(ADDRESS, "newsletter")
     no_axe_violations(page)

@@ -150,6 +150,33 @@ def test_an_unsubscribed_person_is_drafted_suppressed_and_never_released():
 
 
 @pytest.mark.django_db
+def test_an_invitation_is_sent_for_the_series_action_group():
+    """Who stopped this Action Group's invitations gets none; who stopped another group's
+    still does; the one-click link stops this group's invitations."""
+    secretariat = SecretariatFactory()
+    webinar = make_webinar()
+    group = webinar.call.series.action_group
+    register(webinar, "done-with-group@example.org")
+    register(webinar, "other-group@example.org")
+    consent.unsubscribe(
+        address="done-with-group@example.org", scope="invitation", action_group=group.code
+    )
+    consent.unsubscribe(
+        address="other-group@example.org", scope="invitation", action_group="migration"
+    )
+
+    campaign, _drafted = draft(secretariat, webinar)
+
+    messages = {m.to_email: m for m in batch(campaign)}
+    assert {m.action_group for m in messages.values()} == {group.code}
+    assert messages["done-with-group@example.org"].status == STATUS.SUPPRESSED
+    assert messages["other-group@example.org"].status == STATUS.HELD
+    link = messages["other-group@example.org"].headers["List-Unsubscribe"].strip("<>")
+    signed = link.rstrip("/").rpartition("/")[2]
+    assert consent.read_token(signed) == ("other-group@example.org", "invitation", group.code)
+
+
+@pytest.mark.django_db
 def test_release_respects_the_rate_and_the_pause():
     secretariat = SecretariatFactory()
     webinar = make_webinar()

@@ -1,4 +1,5 @@
-"""The cards served, their downloads page, the branding page, the webinar page's link preview."""
+"""The cards served, their downloads page, the branding page, the webinar page's link preview;
+the campaigns' names and the campaign page's messages, worded for what each sends."""
 
 import io
 import re
@@ -6,13 +7,17 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from deepdive.communications import operations, queries
-from deepdive.communications.models import Branding
+from deepdive.communications import audiences, campaigns, newsletters, operations, queries
+from deepdive.communications.models import Branding, Campaign
 from deepdive.core.models import AuditEntry
 from deepdive.directory.models import Affiliation
+from deepdive.outbox.models import OutboxMessage
+from deepdive.webinars.models import Registration
 from tests.accounts.factories import AffiliationFactory, SecretariatFactory
 from tests.webinars.factories import (
     ProposalFactory,
@@ -287,3 +292,86 @@ def test_the_branding_page_is_for_the_secretariat(client, webinar):
     client.force_login(host_of(webinar))
     url = reverse("communications:branding", args=[webinar.call.series.slug])
     assert client.get(url).status_code == 403
+
+
+# Campaigns ---------------------------------------------------------------------------------------
+
+
+def news_of(webinar) -> audiences.Audience:
+    for email, language in (("ama@example.org", "en"), ("elodie@example.org", "fr")):
+        Registration.objects.create(
+            webinar=webinar,
+            email=email,
+            name=email.split("@")[0].title(),
+            language=language,
+            consents_to_contact=True,
+        )
+    return audiences.Audience(webinar.call.series_id, audiences.SERIES_NEWS)
+
+
+def newsletter_campaign(webinar, secretariat) -> Campaign:
+    issue = newsletters.save_issue(
+        actor=secretariat, series=webinar.call.series, subject="News of June", introduction="Hi."
+    )
+    campaign, _drafted = newsletters.send_for_approval(
+        actor=secretariat, issue=issue, audience=news_of(webinar), rate_per_minute=1
+    )
+    return campaign
+
+
+def test_campaigns_are_listed_by_what_they_send_without_a_query_each(client, webinar):
+    secretariat = SecretariatFactory()
+    series = webinar.call.series
+    newsletter_campaign(webinar, secretariat)
+    everyone = audiences.Audience(series.pk, audiences.SERIES_NEWS)
+    campaigns.draft_campaign(actor=secretariat, series=series, webinar=None, audience=everyone)
+    client.force_login(secretariat)
+    page = reverse("communications:campaigns", args=[series.slug])
+    listed = client.get(page)
+    for name in ("Newsletter: News of June", "Invitation: the programme"):
+        assert f">{name}</a>" in listed.text
+    assert "Campaign " not in listed.text
+
+    with CaptureQueriesContext(connection) as two:
+        client.get(page)
+    campaigns.draft_campaign(actor=secretariat, series=series, webinar=webinar, audience=everyone)
+    with CaptureQueriesContext(connection) as three:
+        listed = client.get(page)
+    assert ">Invitation: Cocoa and child labour</a>" in listed.text
+    assert len(three.captured_queries) == len(two.captured_queries)
+
+
+def test_the_campaign_page_words_sending_pausing_and_retrying_for_a_newsletter(client, webinar):
+    secretariat = SecretariatFactory()
+    campaign = newsletter_campaign(webinar, secretariat)
+    client.force_login(secretariat)
+    page = reverse("communications:campaign", args=[campaign.pk])
+    detail = client.get(page)
+    assert "<h1>Newsletter: News of June</h1>" in detail.text
+    assert "Send the newsletter to 2 people" in detail.text
+
+    sent = client.post(reverse("communications:campaign_send", args=[campaign.pk]), follow=True)
+    assert "Sending: 1 newsletters a minute leave until all are sent." in sent.text
+    assert "invitation" not in sent.text.lower()
+    paused = client.post(reverse("communications:campaign_pause", args=[campaign.pk]), follow=True)
+    assert "Paused: no more newsletters leave until you resume." in paused.text
+    resumed = client.post(
+        reverse("communications:campaign_resume", args=[campaign.pk]), follow=True
+    )
+    assert "Resumed: the newsletters leave again." in resumed.text
+    OutboxMessage.objects.filter(batch=campaign.batch).update(status=OutboxMessage.Status.FAILED)
+    retried = client.post(reverse("communications:campaign_retry", args=[campaign.pk]), follow=True)
+    assert "2 failed newsletters are sent again." in retried.text
+    assert "invitation" not in retried.text.lower()
+
+
+def test_an_invitations_page_still_speaks_of_invitations(client, webinar):
+    secretariat = SecretariatFactory()
+    series = webinar.call.series
+    campaign, _drafted = campaigns.draft_campaign(
+        actor=secretariat, series=series, webinar=webinar, audience=news_of(webinar)
+    )
+    client.force_login(secretariat)
+    sent = client.post(reverse("communications:campaign_send", args=[campaign.pk]), follow=True)
+    assert "<h1>Invitation: Cocoa and child labour</h1>" in sent.text
+    assert "Sending: 60 invitations a minute leave until all are sent." in sent.text

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from deepdive.core.models import AuditEntry
-from deepdive.outbox import delivery, operations
+from deepdive.outbox import attempts, delivery, operations
 from deepdive.outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -207,6 +207,7 @@ def test_a_message_a_dead_worker_left_sending_is_interrupted_after_a_short_while
 def test_a_slow_worker_that_finishes_after_all_settles_its_message():
     message = make()
     claimed = operations.claim(message_id=message.pk)
+    attempts.start_handover(message=claimed)  # in the middle of DATA
     assert operations.interrupt_stale(stale_after=timedelta(0)) == 1
 
     assert operations.mark_sent(message=claimed) is True

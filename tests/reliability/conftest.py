@@ -132,3 +132,18 @@ def wait_for(condition, *, timeout: float, interval: float = 0.1, what: str = ""
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
         time.sleep(interval)
+
+
+def recover(env: dict, cwd) -> str:
+    """`deepdive outbox_recover`, as the scheduler runs it, but two seconds after a claim
+    instead of two minutes; what it says."""
+    done = subprocess.run(
+        [str(BIN / "deepdive"), "outbox_recover", "--stale-after", "2"],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout

@@ -6,7 +6,6 @@ secretariat as interrupted (never resent silently); none is lost."""
 
 import asyncio
 import os
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -20,7 +19,7 @@ from deepdive.outbox import operations
 from deepdive.outbox.models import OutboxMessage
 from tests.outbox.conftest import db_tasks  # noqa: F401
 
-from .conftest import BIN, free_port, wait_for
+from .conftest import BIN, free_port, recover, wait_for
 
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db(transaction=True)]
 
@@ -117,18 +116,8 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
         # The message the dead worker was sending stays "sending"; `outbox_recover` shows it
         # as interrupted once its attempt is older than a live worker's could be.
         time.sleep(2.5)
-        recover = subprocess.run(
-            [str(BIN / "deepdive"), "outbox_recover", "--stale-after", "2"],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert recover.returncode == 0, recover.stderr
-        assert recover.stdout.startswith("1 outbox message interrupted while sending"), (
-            recover.stdout
-        )
+        recovered = recover(env, tmp_path)
+        assert recovered.startswith("1 outbox message interrupted while sending"), recovered
 
         def batch_done() -> bool:
             assert survivor.poll() is None, processes.log(survivor)

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from deepdive.core import audit
+from deepdive.directory.models import Affiliation
 from deepdive.outbox.models import OutboxMessage
 from deepdive.outbox.operations import approve_batch
 from deepdive.webinars import follow_up
@@ -23,7 +24,7 @@ from deepdive.webinars.models import (
     RepeatSession,
     Webinar,
 )
-from tests.accounts.factories import SecretariatFactory
+from tests.accounts.factories import AffiliationFactory, SecretariatFactory
 from tests.outbox.conftest import db_tasks, run_worker, smtp, smtp_server  # noqa: F401
 from tests.webinars.attendance import reports
 from tests.webinars.factories import (
@@ -310,3 +311,70 @@ def test_approving_the_batch_delivers_the_thanks_through_smtp(smtp, run_worker):
     text = next(p for p in message.walk() if p.get_content_type() == "text/plain")
     assert "/webinars/feedback/" in text.get_payload(decode=True).decode()
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
+
+
+def _webex_row(name: str, email: str) -> tuple[str, ...]:
+    return (name, email, "03/10/2025 14:00", "03/10/2025 14:45", "45 mins", "Attendee")
+
+
+@pytest.mark.django_db
+def test_a_later_report_showing_she_came_withdraws_her_held_what_you_missed(webinar, secretariat):
+    RegistrationFactory(webinar=webinar, user=None, name="Ana Lopez", email="ana@example.org")
+    RegistrationFactory(webinar=webinar, user=None, name="Bo Li", email="bo@example.org")
+    first = reports.webex([_webex_row("Ana Lopez", "ana@example.org")])
+    service.import_attendance(actor=secretariat, webinar=webinar, data=first)
+    [missed] = held(follow_up.MISSED)
+    assert (missed.to_email, missed.status) == ("bo@example.org", HELD)
+
+    corrected = reports.webex(
+        [_webex_row("Ana Lopez", "ana@example.org"), _webex_row("Bo Li", "BO@example.org")]
+    )
+    service.import_attendance(actor=secretariat, webinar=webinar, data=corrected)
+
+    missed.refresh_from_db()
+    assert missed.status == OutboxMessage.Status.DISCARDED
+    assert sorted((m.to_email.lower(), m.status) for m in held(follow_up.THANKS)) == [
+        ("ana@example.org", HELD),
+        ("bo@example.org", HELD),
+    ]
+    [discard] = audit.history(missed).filter(action="outbox.discard")
+    assert discard.actor == secretariat
+    # Importing the corrected file again changes nothing.
+    service.import_attendance(actor=secretariat, webinar=webinar, data=corrected)
+    assert OutboxMessage.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_sent_what_you_missed_is_left_as_it_is(webinar, secretariat):
+    RegistrationFactory(webinar=webinar, user=None, name="Bo Li", email="bo@example.org")
+    came(webinar, "Ana Lopez", "ana@example.org")
+    follow_up.draft_follow_up(actor=secretariat, webinar=webinar)
+    [missed] = held(follow_up.MISSED)
+    OutboxMessage.objects.filter(pk=missed.pk).update(status=OutboxMessage.Status.SENT)
+
+    report = reports.webex([_webex_row("Bo Li", "bo@example.org")])
+    service.import_attendance(actor=secretariat, webinar=webinar, data=report)
+
+    missed.refresh_from_db()
+    assert missed.status == OutboxMessage.Status.SENT
+    assert [m.to_email for m in held(follow_up.THANKS)] == ["ana@example.org", "bo@example.org"]
+
+
+@pytest.mark.django_db
+def test_a_hosts_later_import_withdraws_the_held_what_you_missed_too(webinar):
+    # Whoever may draft the follow-up takes back its own untrue draft: nothing is sent.
+    host = ReaderFactory()
+    AffiliationFactory(
+        user=host,
+        organisation=webinar.proposal.lead_organisation,
+        status=Affiliation.Status.VERIFIED,
+    )
+    RegistrationFactory(webinar=webinar, user=None, name="Bo Li", email="bo@example.org")
+    came(webinar, "Ana Lopez", "ana@example.org")
+    follow_up.draft_follow_up(actor=host, webinar=webinar)
+    came(webinar, "Bo Li", "bo@example.org")
+
+    drafts = follow_up.draft_follow_up(actor=host, webinar=webinar)
+
+    assert (drafts.thanks, drafts.withdrawn) == (1, 1)
+    assert [m.status for m in held(follow_up.MISSED)] == [OutboxMessage.Status.DISCARDED]

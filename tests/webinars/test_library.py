@@ -10,14 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from deepdive.directory.models import Affiliation
 from deepdive.reference.models import Output
 from deepdive.webinars.models import Material, Recording, Webinar
-from tests.accounts.factories import SecretariatFactory
+from tests.accounts.factories import AffiliationFactory, SecretariatFactory
 from tests.proposals.factories import outcome
 from tests.webinars.factories import (
     CallFactory,
     ProposalFactory,
     PublishedWebinarFactory,
+    ReaderFactory,
     SeriesFactory,
     member,
 )
@@ -154,3 +156,44 @@ def test_same_number_of_queries_whatever_the_rows_and_light(client):
 def test_linked_from_the_main_navigation(client):
     page = client.get(reverse("directory:list")).content.decode()
     assert f'href="{URL}"' in page
+
+
+def _host_of(webinar: Webinar):
+    person = ReaderFactory()
+    AffiliationFactory(
+        user=person,
+        organisation=webinar.proposal.lead_organisation,
+        status=Affiliation.Status.VERIFIED,
+    )
+    return person
+
+
+def test_a_host_sees_their_own_hosts_only_materials_not_another_webinars(client):
+    own = held("Our webinar")
+    material(own, "Our run sheet", "hosts")
+    material(held("Another webinar"), "Their run sheet", "hosts")
+    client.force_login(_host_of(own))
+
+    response = client.get(URL)
+
+    assert titles(response) == ["Our webinar"]
+    [entry] = response.context["library"].entries
+    assert [m.title for m in entry.materials] == ["Our run sheet"]
+
+
+def test_a_hosts_library_takes_the_same_number_of_queries_whatever_the_rows(client):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    own = held("Our webinar")
+    material(own, "Our run sheet", "hosts")
+    client.force_login(_host_of(own))
+    few = count()
+    for n in range(10):
+        webinar = held(f"Webinar {n}")
+        material(webinar, f"Run sheet {n}", "hosts")
+        material(own, f"Our notes {n}", "hosts")
+        recorded(webinar)
+    assert count() == few

@@ -13,3 +13,9 @@ class CommunicationsAction(AuditAction):
     CAMPAIGN_RESUMED = "communications.campaign_resumed", _("Campaign resumed")
     CAMPAIGN_RETRIED = "communications.campaign_retried", _("Campaign's failed messages sent again")
     CAMPAIGN_DONE = "communications.campaign_done", _("Campaign's messages all released")
+    NEWSLETTER_SAVED = "communications.newsletter_saved", _("Newsletter issue saved")
+    NEWSLETTER_TESTED = "communications.newsletter_tested", _("Newsletter issue sent as a test")
+    NEWSLETTER_SENT = (
+        "communications.newsletter_sent",
+        _("Newsletter issue sent for approval"),
+    )

@@ -1,5 +1,6 @@
-"""The secretariat's invitation campaigns: choose an audience and see its count (GET), draft
-the invitations (POST), then the campaign's page: Send, progress, Pause / Resume, Retry."""
+"""The secretariat's campaigns: choose an audience and see its count (GET), draft the
+invitations (POST), then the campaign's page (an invitation's or a newsletter issue's): Send,
+progress, Pause / Resume, Retry, each message worded for what the campaign sends."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -30,9 +31,9 @@ def _page(
     counted = None
     if count and form.is_bound and form.is_valid():
         audience = form.audience()
-        count = audiences.count(audience)
-        if count:
-            counted = {"count": count, "description": audiences.describe(audience)}
+        people = audiences.count(audience)
+        if people:
+            counted = {"count": people, "description": audiences.describe(audience)}
         else:
             form.add_error("kind", _("Nobody is in this audience: there is no one to invite."))
             status = 422
@@ -96,7 +97,9 @@ def campaign_detail(request, pk: int):
     """The campaign's progress. With ``?follow=1`` (where Send leads, and a link offers) the
     page refreshes itself every 10 seconds while invitations are leaving; a link stops it, so
     nobody is stuck with a page that moves (WCAG 2.2.1)."""
-    campaign = get_object_or_404(Campaign.objects.select_related("series", "webinar"), pk=pk)
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("series", "webinar__proposal", "issue"), pk=pk
+    )
     progress = campaigns.progress(campaign)
     sending = campaign.status == Campaign.Status.SENDING
     active = sending or progress.queued > 0
@@ -130,11 +133,11 @@ def campaign_send(request, pk: int):
         messages.info(request, _("This campaign was already sent; nothing more was done."))
     else:
         campaigns.start_sending(actor=request.user, campaign=campaign)
-        messages.success(
-            request,
-            _("Sending: %(rate)d invitations a minute leave until all are sent.")
-            % {"rate": campaign.rate_per_minute},
-        )
+        if campaign.issue_id is not None:
+            sending = _("Sending: %(rate)d newsletters a minute leave until all are sent.")
+        else:
+            sending = _("Sending: %(rate)d invitations a minute leave until all are sent.")
+        messages.success(request, sending % {"rate": campaign.rate_per_minute})
         return redirect(reverse("communications:campaign", kwargs={"pk": pk}) + "?follow=1")
     return redirect("communications:campaign", pk=pk)
 
@@ -142,30 +145,45 @@ def campaign_send(request, pk: int):
 @secretariat_required
 @require_POST
 def campaign_pause(request, pk: int):
-    if campaigns.pause(actor=request.user, campaign=_campaign(pk)):
-        messages.success(request, _("Paused: no more invitations leave until you resume."))
+    campaign = _campaign(pk)
+    if campaigns.pause(actor=request.user, campaign=campaign):
+        if campaign.issue_id is not None:
+            paused = _("Paused: no more newsletters leave until you resume.")
+        else:
+            paused = _("Paused: no more invitations leave until you resume.")
+        messages.success(request, paused)
     return redirect("communications:campaign", pk=pk)
 
 
 @secretariat_required
 @require_POST
 def campaign_resume(request, pk: int):
-    if campaigns.resume(actor=request.user, campaign=_campaign(pk)):
-        messages.success(request, _("Resumed: the invitations leave again."))
+    campaign = _campaign(pk)
+    if campaigns.resume(actor=request.user, campaign=campaign):
+        if campaign.issue_id is not None:
+            resumed = _("Resumed: the newsletters leave again.")
+        else:
+            resumed = _("Resumed: the invitations leave again.")
+        messages.success(request, resumed)
     return redirect("communications:campaign", pk=pk)
 
 
 @secretariat_required
 @require_POST
 def campaign_retry(request, pk: int):
-    retried = campaigns.retry_failed(actor=request.user, campaign=_campaign(pk))
-    messages.success(
-        request,
-        ngettext(
+    campaign = _campaign(pk)
+    retried = campaigns.retry_failed(actor=request.user, campaign=campaign)
+    if campaign.issue_id is not None:
+        again = ngettext(
+            "%(count)d failed newsletter is sent again.",
+            "%(count)d failed newsletters are sent again.",
+            retried,
+        )
+    else:
+        again = ngettext(
             "%(count)d failed invitation is sent again.",
             "%(count)d failed invitations are sent again.",
             retried,
         )
-        % {"count": retried},
-    )
+    messages.success(request, again % {"count": retried})
     return redirect("communications:campaign", pk=pk)

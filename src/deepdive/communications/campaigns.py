@@ -82,7 +82,7 @@ def upcoming(series: Series) -> list[Webinar]:
 
 def campaigns_of(series: Series) -> list[Campaign]:
     """The series' campaigns, newest first."""
-    return list(Campaign.objects.filter(series=series).select_related("webinar__proposal"))
+    return list(Campaign.objects.filter(series=series).select_related("webinar__proposal", "issue"))
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,42 @@ def progress(campaign: Campaign) -> Progress:
 # Drafting --------------------------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
+def absolute(path: str) -> str:
+    """The platform's address of ``path``, for an e-mail."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+class CardAlts:
+    """The cards' alt texts, worked out once per webinar and language of a mailing."""
+
+    def __init__(self) -> None:
+        self._alts: dict[tuple[int, str], str] = {}
+
+    def __call__(self, webinar: Webinar, language: str) -> str:
+        key = (webinar.pk, language)
+        if key not in self._alts:
+            self._alts[key] = str(cards.alt_text(queries.card_data(webinar, language)))
+        return self._alts[key]
+
+
+def webinar_item(
+    webinar: Webinar, *, language: str, zone: str, card_alt: CardAlts
+) -> dict[str, Any]:
+    """A published webinar to come as a mailing shows it: its time in ``zone``, its card
+    (in ``language``, English for another) and the link to register."""
+    assert webinar.starts_at is not None  # published webinars to come have a time
+    language = language if language in queries.LANGUAGES else "en"
+    card = reverse(
+        "communications:card",
+        kwargs={"pk": webinar.pk, "language": language, "size": "preview", "kind": cards.PNG},
+    )
+    return {
+        "title": webinar.title,
+        "local": webinar_queries.zone_time(webinar.starts_at, webinar.minutes, zone),
+        "card_url": absolute(card),
+        "card_alt": card_alt(webinar, language),
+        "register_url": absolute(webinar.get_absolute_url()) + "#register-title",
+    }
 
 
 class _Composer:
@@ -145,45 +179,18 @@ class _Composer:
         self.reference_zone = (
             webinar_queries.reference_zone(self.webinars[0].call) if self.webinars else "UTC"
         )
-        self._cards: dict[tuple[int, str], str] = {}
-
-    def card_alt(self, webinar: Webinar, language: str) -> str:
-        key = (webinar.pk, language)
-        if key not in self._cards:
-            self._cards[key] = str(cards.alt_text(queries.card_data(webinar, language)))
-        return self._cards[key]
+        self.card_alt = CardAlts()
 
     def context(self, recipient: audiences.Recipient) -> dict[str, Any]:
         zone = recipient.zone or self.reference_zone
-        language = recipient.language
-        items = []
-        for webinar in self.webinars:
-            assert webinar.starts_at is not None  # published webinars to come have a time
-            items.append(
-                {
-                    "title": webinar.title,
-                    "local": webinar_queries.zone_time(webinar.starts_at, webinar.minutes, zone),
-                    "card_url": _absolute(
-                        reverse(
-                            "communications:card",
-                            kwargs={
-                                "pk": webinar.pk,
-                                "language": language if language in queries.LANGUAGES else "en",
-                                "size": "preview",
-                                "kind": cards.PNG,
-                            },
-                        )
-                    ),
-                    "card_alt": self.card_alt(
-                        webinar, language if language in queries.LANGUAGES else "en"
-                    ),
-                    "register_url": _absolute(webinar.get_absolute_url()) + "#register-title",
-                }
-            )
+        items = [
+            webinar_item(w, language=recipient.language, zone=zone, card_alt=self.card_alt)
+            for w in self.webinars
+        ]
         return {
             "name": recipient.name,
-            "series_title": self.series.text("title", language) or self.series.title,
-            "programme_url": _absolute(self.series.get_absolute_url()),
+            "series_title": self.series.text("title", recipient.language) or self.series.title,
+            "programme_url": absolute(self.series.get_absolute_url()),
             "webinars": items,
             "webinar": items[0] if self.webinar is not None else None,
         }
@@ -259,6 +266,7 @@ def draft_campaign(
                 webinar=webinar,
                 audience=audience.spec(),
                 status=Campaign.Status.DRAFT,
+                issue__isnull=True,  # a newsletter's campaign is never an invitation's
             )
             .order_by("pk")
             .first()
@@ -290,6 +298,7 @@ def draft_campaign(
                 hold=True,
                 batch=campaign.batch,
                 category=CATEGORY,
+                action_group=series.action_group,  # one click stops this group's invitations
             )
         if new or created:
             audit.record(

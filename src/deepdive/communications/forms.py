@@ -1,5 +1,7 @@
 """The branding and campaign forms: what the secretariat types; the services check and save it."""
 
+from typing import Any
+
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -136,3 +138,141 @@ def _webinar_label(webinar: Webinar) -> str:
         if webinar.starts_at
         else webinar.title
     )
+
+
+# Newsletter issues -----------------------------------------------------------------------------
+
+NEWSLETTER_LANGUAGES = (("en", _("English")), ("fr", _("French")), ("es", _("Spanish")))
+
+
+class NewsletterForm(forms.Form):
+    """A newsletter issue: its texts in English (required) and, optionally, French and
+    Spanish; free text blocks (a heading and rich text, per language; one empty block more
+    than those written, to add one); the sections of the programme to include. ``values()``
+    gives the service's keyword arguments."""
+
+    include_upcoming = forms.BooleanField(
+        label=_("The published webinars to come"), required=False, initial=True
+    )
+    include_recordings = forms.BooleanField(
+        label=_("The recordings just published"), required=False, initial=True
+    )
+    recordings_days = forms.IntegerField(
+        label=_("Recordings published in the last … days"),
+        min_value=1,
+        max_value=366,
+        initial=30,
+    )
+    include_call = forms.BooleanField(
+        label=_("The call for proposals, when one is open"), required=False, initial=True
+    )
+
+    SECTIONS = ("include_upcoming", "include_recordings", "recordings_days", "include_call")
+
+    def __init__(self, *args, blocks: int = 1, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.block_count = max(1, blocks)
+        for code, name in NEWSLETTER_LANGUAGES:
+            required = code == "en"
+            suffix = "" if required else f"_{code}"
+            self.fields[f"subject{suffix}"] = forms.CharField(
+                label=_("Subject (%(language)s)") % {"language": name},
+                max_length=200,
+                required=required,
+                help_text="" if required else _("Empty: the English one."),
+            )
+            self.fields[f"introduction{suffix}"] = forms.CharField(
+                label=_("Introduction (%(language)s)") % {"language": name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            for n in range(1, self.block_count + 1):
+                self.fields[f"block{n}_heading_{code}"] = forms.CharField(
+                    label=_("Block %(n)s: heading (%(language)s)") % {"n": n, "language": name},
+                    max_length=200,
+                    required=False,
+                )
+                self.fields[f"block{n}_body_{code}"] = forms.CharField(
+                    label=_("Block %(n)s: text (%(language)s)") % {"n": n, "language": name},
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 5}),
+                    help_text=_(
+                        "HTML: paragraphs, lists, bold, italics and links are kept; anything "
+                        "else is removed."
+                    ),
+                )
+
+    @classmethod
+    def initial_from(cls, issue) -> dict:
+        """The form's values for an issue already written."""
+        initial = {
+            "subject": issue.subject,
+            "introduction": issue.introduction,
+            **{name: getattr(issue, name) for name in cls.SECTIONS},
+        }
+        for code, values in (issue.texts or {}).items():
+            for field, text in values.items():
+                initial[f"{field}_{code}"] = text
+        for n, block in enumerate(issue.blocks or [], start=1):
+            for code, _name in NEWSLETTER_LANGUAGES:
+                initial[f"block{n}_heading_{code}"] = block.get("heading", {}).get(code, "")
+                initial[f"block{n}_body_{code}"] = block.get("body", {}).get(code, "")
+        return initial
+
+    def language_groups(self) -> list[tuple[Any, list[Any]]]:
+        """The fields of each language, for one fieldset each."""
+        groups = []
+        for code, name in NEWSLETTER_LANGUAGES:
+            suffix = "" if code == "en" else f"_{code}"
+            names = [f"subject{suffix}", f"introduction{suffix}"]
+            for n in range(1, self.block_count + 1):
+                names += [f"block{n}_heading_{code}", f"block{n}_body_{code}"]
+            groups.append((name, [self[field] for field in names]))
+        return groups
+
+    def section_fields(self) -> list:
+        return [self[name] for name in self.SECTIONS]
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        texts = {
+            code: {field: data.get(f"{field}_{code}", "") for field in ("subject", "introduction")}
+            for code, _name in NEWSLETTER_LANGUAGES[1:]
+        }
+        blocks = [
+            {
+                "heading": {
+                    code: data.get(f"block{n}_heading_{code}", "")
+                    for code, _name in NEWSLETTER_LANGUAGES
+                },
+                "body": {
+                    code: data.get(f"block{n}_body_{code}", "")
+                    for code, _name in NEWSLETTER_LANGUAGES
+                },
+            }
+            for n in range(1, self.block_count + 1)
+        ]
+        return {
+            "subject": data["subject"],
+            "introduction": data.get("introduction", ""),
+            "texts": texts,
+            "blocks": blocks,
+            **{name: data[name] for name in self.SECTIONS},
+        }
+
+
+class NewsletterLanguageForm(forms.Form):
+    """Which language's recipients to preview or test as."""
+
+    language = forms.ChoiceField(label=_("Language of the test"), choices=NEWSLETTER_LANGUAGES)
+
+
+class NewsletterSendForm(CampaignForm):
+    """Who receives the issue: the invitation's audiences, and the pace of sending."""
+
+    def __init__(self, *args, series: Series, **kwargs) -> None:
+        super().__init__(*args, series=series, upcoming=[], **kwargs)
+        del self.fields["webinar"]
+        self.fields["rate_per_minute"].help_text = _(
+            "Once the campaign is sent, the messages leave at this pace."
+        )

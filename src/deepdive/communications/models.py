@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from deepdive.series.models import Series, colour
+from deepdive.series.texts import LocalText, local_text
 
 # The project's colours: a series without branding uses these (or its own band colours).
 DEFAULT_PRIMARY = "#1e2dbe"
@@ -46,6 +47,68 @@ class Branding(models.Model):
 
     def __str__(self) -> str:
         return str(_("Branding of %(series)s") % {"series": self.series})
+
+
+class NewsletterIssue(models.Model):
+    """An issue of a series' newsletter: a subject and an introduction in English (``subject``,
+    ``introduction``) and, optionally, in French and Spanish (``texts``: {"fr": {"subject":
+    ..., "introduction": ...}}, falling back to English); free text ``blocks``, in order, each
+    {"heading": {language: text}, "body": {language: sanitised HTML}}; and which sections of
+    the programme are composed into it when it is rendered (``newsletters``).
+
+    *Draft* until it is sent for approval: then its ``campaign`` (one held message per
+    person) waits for the secretariat to send it, and the issue can no longer change. Its web
+    version is public once that campaign's sending started."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENT = "sent", _("sent for approval")
+
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, related_name="newsletter_issues", verbose_name=_("series")
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    introduction = models.TextField(_("introduction"), blank=True)
+    texts = models.JSONField(_("texts in French and Spanish"), default=dict, blank=True)
+    blocks = models.JSONField(_("text blocks"), default=list, blank=True)
+    include_upcoming = models.BooleanField(_("upcoming webinars"), default=True)
+    include_recordings = models.BooleanField(_("recordings just published"), default=True)
+    recordings_days = models.PositiveIntegerField(_("recordings of the last days"), default=30)
+    include_call = models.BooleanField(_("the call for proposals, when open"), default=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent for approval"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("newsletter issue")
+        verbose_name_plural = _("newsletter issues")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "sent"]),
+                name="newsletter_issue_status_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(sent_at__isnull=False),
+                name="newsletter_issue_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def main_language(self) -> str:
+        return "en"
+
+    def local_text(self, field: str, language: str | None = None) -> LocalText:
+        """``subject`` or ``introduction`` in ``language``, else in English."""
+        return local_text(self, field, main_language="en", language=language)
 
 
 class Campaign(models.Model):
@@ -90,6 +153,15 @@ class Campaign(models.Model):
     )
     approved_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     rate_per_minute = models.PositiveIntegerField(_("messages a minute"), default=60)
+    # A newsletter issue's campaign (``newsletters``); empty for an invitation.
+    issue = models.OneToOneField(
+        NewsletterIssue,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="campaign",
+        verbose_name=_("newsletter issue"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -106,7 +178,13 @@ class Campaign(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(_("Campaign %(number)s") % {"number": self.pk})
+        # What the campaign sends, as the secretariat knows it (lists select ``issue`` and
+        # ``webinar__proposal``: no query per row).
+        if self.issue_id is not None and self.issue is not None:
+            return str(_("Newsletter: %(subject)s") % {"subject": self.issue.subject})
+        if self.webinar_id is not None and self.webinar is not None:
+            return str(_("Invitation: %(title)s") % {"title": self.webinar.title})
+        return str(_("Invitation: the programme"))
 
     @property
     def batch(self) -> str:

@@ -22,7 +22,6 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
-from deepdive.core.permissions import is_secretariat
 from deepdive.core.timezones import zone_labels
 from deepdive.series.models import Series
 from deepdive.webinars import audience
@@ -158,7 +157,7 @@ def next_webinar(series: Series) -> Webinar | None:
 
 def may_download(user, webinar: Webinar) -> bool:
     """The webinar's hosts and the secretariat download every card, published or not."""
-    return is_secretariat(user) or webinar_queries.is_host(user, webinar)
+    return webinar_queries.hosts_or_secretariat(user, webinar)
 
 
 def card_webinar(user, pk: int) -> Webinar | None:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import campaign_views, views
+from . import campaign_views, newsletter_views, views
 
 app_name = "communications"
 urlpatterns = [
@@ -39,4 +39,37 @@ urlpatterns += [
         "manage/campaigns/<int:pk>/resume/", campaign_views.campaign_resume, name="campaign_resume"
     ),
     path("manage/campaigns/<int:pk>/retry/", campaign_views.campaign_retry, name="campaign_retry"),
+]
+
+# The secretariat's newsletter issues and their public web version (newsletter_views).
+urlpatterns += [
+    path(
+        "manage/series/<slug:slug>/newsletters/",
+        newsletter_views.newsletter_list,
+        name="newsletters",
+    ),
+    path(
+        "manage/series/<slug:slug>/newsletters/new/",
+        newsletter_views.newsletter_new,
+        name="newsletter_new",
+    ),
+    path("manage/newsletters/<int:pk>/", newsletter_views.newsletter_detail, name="newsletter"),
+    path(
+        "manage/newsletters/<int:pk>/edit/",
+        newsletter_views.newsletter_edit,
+        name="newsletter_edit",
+    ),
+    path(
+        "manage/newsletters/<int:pk>/test/",
+        newsletter_views.newsletter_test,
+        name="newsletter_test",
+    ),
+    path(
+        "manage/newsletters/<int:pk>/send/",
+        newsletter_views.newsletter_send,
+        name="newsletter_send",
+    ),
+    path(
+        "newsletter/<slug:slug>/<int:pk>/", newsletter_views.newsletter_web, name="newsletter_web"
+    ),
 ]

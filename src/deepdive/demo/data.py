@@ -761,3 +761,58 @@ CALL_TRANSLATIONS = {
         },
     },
 }
+
+# The communications officer of each member organisation of the Supply Chains Action Group:
+# the people its invitations go to, in their own language and zone (UTC−6 to UTC+12), so that
+# an invitation campaign on the demo shows English, French and Spanish e-mails with each
+# person's own time. Organisation, name, zone, language.
+COMMUNICATIONS_OFFICERS = [
+    ("Andean Community Radio Network (demo)", "Lucía Andrade", "America/Guayaquil", "es"),
+    ("Andes Coffee Growers' Federation", "Camilo Restrepo", "America/Bogota", "es"),
+    ("Atlantic Seafood Processors' Council (demo)", "Mariem Sall", "Africa/Dakar", "fr"),
+    ("Atlas Garment Makers' Association", "Salma Idrissi", "Africa/Casablanca", "fr"),
+    ("Baltic Fair Shipping Network (demo)", "Piotr Nowak", "Europe/Warsaw", "en"),
+    ("Blue Reef Fishers' Collective", "Mere Vunivalu", "Pacific/Fiji", "en"),
+    ("Central American Maquila Observatory (demo)", "Andrea Pérez", "America/Tegucigalpa", "es"),
+    ("Cocoa Horizon Trading (demo)", "Koffi Yao", "Africa/Abidjan", "fr"),
+    ("Confederation of Employers of Eastland (demo)", "Nguyễn Thu Hà", "Asia/Ho_Chi_Minh", "en"),
+    ("Copperline Mining Ltd (demo)", "Jean-Paul Ilunga", "Africa/Lubumbashi", "fr"),
+    ("Delta Rural Education Trust", "Ngozi Okafor", "Africa/Lagos", "en"),
+    ("Federation of Mine and Quarry Workers (demo)", "Rosa Mamani", "America/La_Paz", "es"),
+    ("Freedom Stories Media Collective", "Nilanthi Perera", "Asia/Colombo", "en"),
+    ("Global Tin Traceability Initiative (demo)", "Siti Rahmawati", "Asia/Jakarta", "en"),
+    ("Highland Coffee Exporters (demo)", "Selam Bekele", "Africa/Addis_Ababa", "en"),
+    ("Himalaya Safe Migration Network", "Sunita Gurung", "Asia/Kathmandu", "en"),
+    ("Institute for Supply Chain Due Diligence (demo)", "Lena Vogel", "Europe/Berlin", "en"),
+    ("Kestrel Institute for Labour Research", "Ama Owusu", "Africa/Accra", "en"),
+    ("Lake Malawi Tea Workers' Union", "Chikondi Banda", "Africa/Blantyre", "en"),
+    ("Madagascar Mica Transparency Group (demo)", "Hery Rakoto", "Indian/Antananarivo", "fr"),
+    (
+        "Mexican Agricultural Day-Labourers' Network (demo)",
+        "Guadalupe Hernández",
+        "America/Mexico_City",
+        "es",
+    ),
+    ("Ministry of Labour of Lowland (demo)", "Grace Namuli", "Africa/Kampala", "en"),
+    ("Ministry of Social Protection of Riverland (demo)", "Bishnu Thapa", "Asia/Kathmandu", "en"),
+    ("Morocco Agri-Food Employers (demo)", "Nadia El Amrani", "Africa/Casablanca", "fr"),
+    (
+        "National Labour Inspectorate of Coastland (demo)",
+        "Voahangy Rasoanaivo",
+        "Indian/Antananarivo",
+        "fr",
+    ),
+    ("Pacific Islands Labour Forum", "Kila Waiko", "Pacific/Port_Moresby", "en"),
+    ("Republic of Southmere (demo country)", "Javiera Soto", "America/Santiago", "es"),
+    ("Sahel Cotton Producers' Cooperative", "Oumar Traoré", "Africa/Bamako", "fr"),
+    ("Silk Road Labour Observatory (demo)", "Dilnoza Karimova", "Asia/Tashkent", "en"),
+    ("Tunis Textile Workers' Syndicate (demo)", "Leïla Ben Salah", "Africa/Tunis", "fr"),
+    ("Uganda Child Labour Free Zones Trust (demo)", "Joseph Okello", "Africa/Kampala", "en"),
+    (
+        "University of Greenhill, Centre on Modern Slavery (demo)",
+        "Hannah Wright",
+        "Australia/Sydney",
+        "en",
+    ),
+    ("Viet Nam Seafood Workers' Union (demo)", "Trần Văn Minh", "Asia/Ho_Chi_Minh", "en"),
+]

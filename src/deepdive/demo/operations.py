@@ -2,7 +2,10 @@
 Supply Chains series with an open call, a call under review, a call whose selected hosts
 confirmed (its timetable to plan), a call whose timetable is published with its webinars in
 every state before they are held, and a pilot whose webinars were held, the first with its
-recording published; the series' branding. Loading again creates nothing twice."""
+recording published; the series' branding; a communications officer for each member of the
+Supply Chains Action Group and an invitation campaign already sent (``invitations.py``); a
+newsletter issue already sent and a draft one (``newsletters.py``).
+Loading again creates nothing twice."""
 
 import functools
 import re
@@ -38,6 +41,8 @@ from .data import (
     PROPOSALS,
     SERIES_TRANSLATIONS,
 )
+from .invitations import add_communications_officers, send_earlier_invitation
+from .newsletters import load_newsletters
 from .recordings import publish_pilot_recording
 from .reviews import load_reviewed_call
 from .selected import PILOT_SLUG, load_pilot_call, load_selected_call
@@ -76,8 +81,12 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
     affiliations, one series and its calls (``reviews.py``, ``selected.py``, ``webinars.py``)
     with their proposals, reviews, selections, webinars, workspaces, registrations and
     e-mails; the recording of the pilot's first webinar, published with its captions
-    (``recordings.py``); the series' branding; one audit entry. Two transactions: the
-    webinar the demo cancels is cancelled in the second (``webinars.cancel_webinars``).
+    (``recordings.py``); the series' branding; the communications officers of the Supply
+    Chains members and an invitation campaign sent to the workers' organisations
+    (``invitations.py``, its e-mails queued); a newsletter issue sent to them too and a draft
+    issue (``newsletters.py``); one audit entry. Two transactions: the webinar the demo
+    cancels is cancelled in the second (``webinars.cancel_webinars``), and the campaigns are
+    sent after it.
     Existing rows are left as they are, except that the series' and calls' French and Spanish
     texts are filled in where they are missing (``_translate``)."""
     password = password or settings.DEMO_PASSWORD
@@ -95,7 +104,10 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         "registrations": 0,
         "recordings": 0,
         "brandings": 0,
+        "communications officers": 0,
         "cancelled webinars": 0,
+        "campaigns": 0,
+        "newsletter issues": 0,
     }
     with transaction.atomic():
         load_reference_data()
@@ -132,11 +144,17 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         # Outside the pilot's creation, so that a demo loaded before they existed gets them.
         created["recordings"] += publish_pilot_recording(password=password, contact_for=_contact)
         created["brandings"] += _brand(series)
+        created["communications officers"] += add_communications_officers(
+            password=password, account=_account
+        )
         _translate(series)
     # Cancelled in a transaction of its own, after the one whose commit sent its registrants
     # their invitations: the cancellation (METHOD:CANCEL) must come after them.
     with transaction.atomic():
         created["cancelled webinars"] += cancel_webinars()
+        # After the cancellation: the campaign invites to a webinar that takes place.
+        created["campaigns"] += send_earlier_invitation(series=series)
+        created["newsletter issues"] += load_newsletters(series=series)
         if any(created.values()):
             audit.record(
                 actor=None, action=DemoAction.LOADED, summary=f"Demo data loaded: {created}"
@@ -325,10 +343,15 @@ def _fill_texts(obj: Series | Call, translations: dict[str, dict[str, str]]) -> 
 
 def _contact(organisation: Organisation, password: str) -> User:
     """A verified contact of ``organisation``: a demo account, or one made for it."""
-    existing = User.objects.filter(
-        affiliations__organisation=organisation,
-        affiliations__status=Affiliation.Status.VERIFIED,
-    ).first()
+    # The first made (users sort by address: "communications@" would come before "contact@").
+    existing = (
+        User.objects.filter(
+            affiliations__organisation=organisation,
+            affiliations__status=Affiliation.Status.VERIFIED,
+        )
+        .order_by("pk")
+        .first()
+    )
     if existing is not None:
         return existing
     domain = organisation.domains.values_list("domain", flat=True)[0]

@@ -17,3 +17,4 @@ class OutboxAction(AuditAction):
     UNSUBSCRIBED = "outbox.unsubscribe", _("Recipient unsubscribed")
     PREFERENCES = "outbox.preferences", _("Recipient changed what they receive")
     BOUNCED = "outbox.bounce", _("Address refused by the mail server for good")
+    COMPLAINED = "outbox.complaint", _("Recipient reported a message as spam")

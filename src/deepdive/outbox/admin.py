@@ -33,10 +33,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 @admin.register(Suppression)
 class SuppressionAdmin(admin.ModelAdmin):
-    """Read only: recipients change these from their e-mails' links, bounces from delivery."""
+    """Read only: recipients change these from their e-mails' links, bounces from delivery
+    and the e-mail service's webhooks."""
 
-    list_display = ["address", "scope", "reason", "created_at"]
-    list_filter = ["scope", "reason"]
+    list_display = ["address", "scope", "action_group", "reason", "created_at"]
+    list_filter = ["scope", "reason", "action_group"]
     search_fields = ["address"]
 
     def has_add_permission(self, request) -> bool:

@@ -5,6 +5,13 @@ outbox's writes are in ``operations``. Delivery is at most once: a message is *c
 (queued → sending) by a conditional update before it is handed to the server, so two tasks for
 the same message (a double enqueue, two workers) never both send it; every later write checks
 that the claim is still the one it made.
+
+A worker may die at any point. Just before the message itself goes to the mail server (SMTP
+DATA), the attempt records that it is handing it over (``start_handover``, committed at once):
+a dead worker's message not yet handed over never reached the server and is queued again
+(``operations.interrupt_stale``); one handed over may have arrived and waits for the
+secretariat. The handing over checks the claim too: a worker believed dead whose message was
+queued again stops there, before DATA, so the message is sent once.
 """
 
 import smtplib
@@ -28,7 +35,7 @@ def claim(*, message_id: int, now: datetime | None = None) -> OutboxMessage | No
     """Take a queued message that is due for delivery (queued → sending, one more attempt).
 
     Returns None when another task has it, it is done, or its next attempt is not due yet.
-    Side effects: the message's status, claimed_at and attempts.
+    Side effects: the message's status, claimed_at, attempts and handed_over (False).
     """
     now = now or timezone.now()
     taken = (
@@ -38,9 +45,30 @@ def claim(*, message_id: int, now: datetime | None = None) -> OutboxMessage | No
             status=OutboxMessage.Status.SENDING,
             claimed_at=now,
             attempts=models.F("attempts") + 1,
+            handed_over=False,
         )
     )
     return OutboxMessage.objects.get(pk=message_id) if taken else None
+
+
+class ClaimLost(Exception):
+    """The attempt's claim was taken away before the message was handed over (its worker was
+    believed dead and the message queued again): the attempt stops without sending."""
+
+
+def start_handover(*, message: OutboxMessage) -> None:
+    """Record, just before the message goes to the mail server, that the attempt is handing
+    it over. Runs outside any transaction, so it is committed before the server sees DATA.
+
+    Raises ClaimLost, and records nothing, when the message is no longer in the hands of this
+    attempt's claim. Side effects: handed_over True.
+    """
+    updated = OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.SENDING, claimed_at=message.claimed_at
+    ).update(handed_over=True)
+    if not updated:
+        raise ClaimLost(f"Outbox message {message.pk} was taken from this attempt")
+    message.handed_over = True
 
 
 def _still_claimed(message: OutboxMessage) -> models.QuerySet[OutboxMessage]:

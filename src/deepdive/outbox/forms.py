@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -80,16 +82,58 @@ class BatchApprovalForm(forms.Form):
 
 
 class PreferencesForm(forms.Form):
-    """What a recipient wants to receive, on the page their e-mails link to (no login)."""
+    """What a recipient wants to receive, on the page their e-mails link to (no login): every
+    invitation, newsletters, each Action Group's invitations (``groups``: (code, name) of the
+    groups they were written to for), or nothing but what they register for."""
+
+    GROUP_PREFIX = "group_"
 
     invitation = forms.BooleanField(label=_("Invitations to webinars"), required=False)
     newsletter = forms.BooleanField(label=_("Newsletters"), required=False)
-    all_mail = forms.BooleanField(
-        label=_("Any other e-mail from the series"),
+    nothing_else = forms.BooleanField(
+        label=_("Nothing but what I register for"),
         required=False,
         help_text=_(
-            "Unticked, you receive no invitations or newsletters either, only what you ask "
-            "for yourself: the confirmation of a registration, your account and your "
-            "proposals."
+            "Ticked, you receive no invitations or newsletters, only what you ask for "
+            "yourself: the confirmation of a registration, your account and your proposals."
         ),
     )
+
+    def __init__(self, *args, groups: Iterable[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = list(groups)
+        if self.groups:
+            self.fields["invitation"].help_text = _(
+                "From every Action Group. Below, stop the invitations of one group only."
+            )
+        fields = dict(self.fields)
+        self.fields = {"invitation": fields.pop("invitation")}
+        for code, name in self.groups:
+            self.fields[self.GROUP_PREFIX + code] = forms.BooleanField(
+                label=_("Invitations from the %(name)s Action Group") % {"name": name},
+                required=False,
+            )
+        self.fields.update(fields)
+
+    @classmethod
+    def initial_for(
+        cls, receives: dict[str, bool], groups: list[tuple[str, str, bool]]
+    ) -> dict[str, bool]:
+        """The ticks of what the address receives now (``consent.preferences`` and
+        ``consent.group_preferences``)."""
+        return {
+            "invitation": receives["invitation"],
+            "newsletter": receives["newsletter"],
+            "nothing_else": not receives["all"],
+            **{cls.GROUP_PREFIX + code: on for code, _name, on in groups},
+        }
+
+    def choices(self) -> dict:
+        """The arguments of ``consent.set_preferences`` (call after ``is_valid``)."""
+        data = self.cleaned_data
+        return {
+            "invitation": data["invitation"],
+            "newsletter": data["newsletter"],
+            "all_mail": not data["nothing_else"],
+            "groups": {code: data[self.GROUP_PREFIX + code] for code, _name in self.groups},
+        }

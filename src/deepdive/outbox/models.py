@@ -16,7 +16,9 @@ class OutboxMessage(models.Model):
     the mail server, so two workers never send it twice. A worker that dies while sending
     leaves it in ``sending``; ``interrupt_stale`` (``deepdive outbox_recover``) then marks it
     ``interrupted``: the mail server may or may not have accepted it, so it is never resent
-    silently, and the secretariat sends it again or marks it sent. After a failed attempt it
+    silently, and the secretariat sends it again or marks it sent; unless the worker died
+    before it began handing the message over (``handed_over`` False: before SMTP DATA, the
+    server cannot have it), then it is queued again. After a failed attempt it
     goes back to ``queued`` with ``next_attempt_at`` set, and no task delivers it before then.
 
     A message drafted for approval is ``held``: it has no delivery task and the worker never
@@ -50,6 +52,9 @@ class OutboxMessage(models.Model):
     category = models.CharField(
         _("category"), max_length=20, choices=Category.choices, default="", blank=True
     )
+    # The code of the Action Group a non-transactional message is sent for (a campaign's
+    # series' group), so that a person can stop one group's invitations; empty: none.
+    action_group = models.CharField(_("Action Group"), max_length=60, default="", blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
@@ -71,6 +76,16 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    # Where the last attempt got to: False from the claim, True just before the message
+    # itself goes to the mail server (SMTP DATA). A dead worker's message still False never
+    # reached the server and is queued again; True, or None (not known: written before this
+    # field), may have arrived and waits for the secretariat (``interrupt_stale``).
+    handed_over = models.BooleanField(
+        _("handed to the mail server"),
+        null=True,
+        blank=True,
+        help_text=_("Whether the last attempt began handing the message to the mail server."),
+    )
     next_attempt_at = models.DateTimeField(
         _("next attempt"),
         null=True,
@@ -119,8 +134,9 @@ class OutboxMessage(models.Model):
 
 class Suppression(models.Model):
     """An address that must not receive non-transactional e-mail of a scope (invitations,
-    newsletters, or all): the person unsubscribed, or the address bounced or complained.
-    Transactional messages (category empty) still go to it."""
+    newsletters, or all), from one Action Group or from every group: the person unsubscribed,
+    or the address bounced or complained. Transactional messages (category empty) still go to
+    it."""
 
     class Scope(models.TextChoices):
         INVITATION = "invitation", _("invitations")
@@ -135,14 +151,25 @@ class Suppression(models.Model):
     address = models.EmailField(_("address"), db_index=True)  # stored lower-case
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    # The code of one Action Group (reference.ActionGroup.code); empty, not NULL, for every
+    # group, so that the unique constraint holds alike on SQLite and PostgreSQL.
+    action_group = models.CharField(
+        _("Action Group"),
+        max_length=60,
+        default="",
+        blank=True,
+        help_text=_("Empty: every Action Group."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        ordering = ["address", "scope"]
+        ordering = ["address", "scope", "action_group"]
         verbose_name = _("suppressed address")
         verbose_name_plural = _("suppressed addresses")
         constraints = [
-            models.UniqueConstraint(fields=["address", "scope"], name="suppression_unique"),
+            models.UniqueConstraint(
+                fields=["address", "scope", "action_group"], name="suppression_unique_per_group"
+            ),
             models.CheckConstraint(
                 condition=models.Q(address=Lower("address")),
                 name="suppression_lower_case",
@@ -150,7 +177,8 @@ class Suppression(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.address} ({self.scope}, {self.reason})"
+        group = f", {self.action_group}" if self.action_group else ""
+        return f"{self.address} ({self.scope}{group}, {self.reason})"
 
 
 def batch_key(batch: str) -> str:

@@ -10,7 +10,8 @@ A worker that dies while sending leaves the message in ``sending``: the server m
 have accepted it. ``interrupt_stale`` (``deepdive outbox_recover``) shows such messages to the
 secretariat as *interrupted*; they are never resent silently. The secretariat checks (with the
 recipient, or the mail server's log) and sends it again (``resend_interrupted``) or marks it
-sent (``mark_interrupted_sent``).
+sent (``mark_interrupted_sent``). Where the SMTP conversation tells, no one has to: a message
+whose worker died before DATA (``attempts.start_handover`` never ran) is queued again.
 
 A message can also be drafted for approval (``hold=True``): it is stored *held*, with no
 delivery task, until the secretariat approves it (``approve``, ``approve_batch``), having
@@ -34,6 +35,7 @@ from django.utils.html import escape
 from deepdive.core import audit, changes
 from deepdive.core.permissions import Actor, require_secretariat
 from deepdive.core.refusals import Refused
+from deepdive.reference.models import ActionGroup
 
 from . import consent
 from .actions import OutboxAction
@@ -68,6 +70,7 @@ def queue_email(
     batch: str = "",
     attachments: list[dict[str, str]] | None = None,
     category: str = "",
+    action_group: ActionGroup | None = None,
 ) -> OutboxMessage:
     """Store one message and have the worker deliver it once the transaction commits.
 
@@ -82,13 +85,16 @@ def queue_email(
     carries ``List-Unsubscribe`` and ``List-Unsubscribe-Post``, and when the address is
     suppressed for it (unsubscribed or bounced) it is still stored, with status
     ``suppressed`` and no task, and never sent: callers count ``status == SUPPRESSED``.
+    ``action_group``: the Action Group a non-transactional message is sent for (a campaign's
+    series' group): an address that stopped that group's invitations gets none of them.
     Raises ValueError for an unknown category.
 
     Side effects: one OutboxMessage row; unless held or suppressed, one delivery task
     enqueued on commit.
     """
     consent.check_category(category)
-    suppressed = consent.why_suppressed(to, category)
+    group = action_group.code if action_group is not None else consent.EVERY_GROUP
+    suppressed = consent.why_suppressed(to, category, group)
     if suppressed:
         status = OutboxMessage.Status.SUPPRESSED
     else:
@@ -102,7 +108,7 @@ def queue_email(
             language=language or translation.get_language() or settings.LANGUAGE_CODE,
             kind=kind,
             from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-            headers={**(headers or {}), **consent.headers(to, category)},
+            headers={**(headers or {}), **consent.headers(to, category, group)},
             attachments=attachments or [],
             content_type=(
                 ContentType.objects.get_for_model(related) if related is not None else None
@@ -111,6 +117,7 @@ def queue_email(
             status=status,
             batch=" ".join(batch.split())[:120],
             category=category,
+            action_group=group,
             last_error=suppressed,
         )
         if status == OutboxMessage.Status.QUEUED:
@@ -143,6 +150,7 @@ def queue_templated_email(
     batch: str = "",
     attachments: list[dict[str, str]] | None = None,
     category: str = "",
+    action_group: ActionGroup | None = None,
 ) -> OutboxMessage:
     """Render a message in the recipient's language and queue it, or hold it for approval
     (see ``queue_email``).
@@ -155,7 +163,12 @@ def queue_templated_email(
     """
     subject, text, html = render_email(
         template_prefix=template_prefix,
-        context={**context, **consent.links(to, category)},
+        context={
+            **context,
+            **consent.links(
+                to, category, action_group.code if action_group else consent.EVERY_GROUP
+            ),
+        },
         language=language,
     )
     return queue_email(
@@ -170,39 +183,70 @@ def queue_templated_email(
         batch=batch,
         attachments=attachments,
         category=category,
+        action_group=action_group,
     )
 
 
 def interrupt_stale(
     *, now: datetime | None = None, stale_after: timedelta = INTERRUPTED_AFTER
 ) -> int:
-    """Show the secretariat the messages a dead worker left half-way, and return their
-    number: those in ``sending`` claimed at least ``stale_after`` ago become ``interrupted``.
+    """Settle the messages a dead worker left half-way: those in ``sending`` claimed at least
+    ``stale_after`` ago. Returns the number shown to the secretariat.
 
-    The mail server may have accepted such a message before the worker died, so it is not
-    resent: the secretariat sends it again or marks it sent. Give ``stale_after`` zero only
-    when no worker is running (a live worker's message would be shown too; should that worker
-    then finish, its answer still records the message sent or queued again).
-    Side effects: statuses; one audit entry when anything was found.
+    A message the attempt had not yet begun to hand to the mail server (``handed_over``
+    False: the worker died while connecting or giving the sender and the recipient, before
+    SMTP DATA) cannot have reached it: it is queued again, and sent by the worker, unless it
+    has used up its attempts (a message that kills its worker every time waits for a person).
+    The others (handed over, or not known) may have been accepted before the worker died, so
+    they are never resent silently: they become ``interrupted``, and the secretariat sends
+    them again or marks them sent.
+
+    Give ``stale_after`` zero only when no worker is running: a live worker's message would
+    be settled too (should that worker then reach DATA, it finds its claim taken and stops;
+    should it finish after DATA, its answer still records the message sent or queued again).
+    Side effects: statuses; for the messages queued again, one delivery task each on commit;
+    one audit entry when anything was found ("outbox.interrupted", or "outbox.requeue" when
+    every one was queued again).
     """
     now = now or timezone.now()
     with transaction.atomic():
-        stale = list(
-            OutboxMessage.objects.filter(
-                status=OutboxMessage.Status.SENDING, claimed_at__lte=now - stale_after
-            ).values_list("pk", flat=True)
+        # Locked, so that a slow worker's handing over waits and then finds its claim taken.
+        stale = OutboxMessage.objects.select_for_update().filter(
+            status=OutboxMessage.Status.SENDING, claimed_at__lte=now - stale_after
         )
-        OutboxMessage.objects.filter(pk__in=stale, status=OutboxMessage.Status.SENDING).update(
-            status=OutboxMessage.Status.INTERRUPTED
+        never_handed_over = list(
+            stale.filter(handed_over=False, attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)
         )
-        if stale:
+        interrupted = list(stale.exclude(pk__in=never_handed_over).values_list("pk", flat=True))
+        sending = OutboxMessage.objects.filter(status=OutboxMessage.Status.SENDING)
+        sending.filter(pk__in=never_handed_over).update(
+            status=OutboxMessage.Status.QUEUED, next_attempt_at=None
+        )
+        sending.filter(pk__in=interrupted).update(status=OutboxMessage.Status.INTERRUPTED)
+        requeued = (
+            f"{len(never_handed_over)} queued again (never handed to the mail server)"
+            if never_handed_over
+            else ""
+        )
+        if interrupted:
             audit.record(
                 actor=None,
                 action=OutboxAction.INTERRUPTED,
-                summary=f"{len(stale)} interrupted while sending, shown to the secretariat",
-                changes={"interrupted": stale},
+                summary=f"{len(interrupted)} interrupted while sending, shown to the secretariat"
+                + (f"; {requeued}" if requeued else ""),
+                changes={"interrupted": interrupted}
+                | ({"queued": never_handed_over} if never_handed_over else {}),
             )
-    return len(stale)
+        elif never_handed_over:
+            audit.record(
+                actor=None,
+                action=OutboxAction.REQUEUED,
+                summary=f"{requeued} after a worker died",
+                changes={"queued": never_handed_over},
+            )
+        if never_handed_over:
+            transaction.on_commit(lambda: [enqueue_delivery(pk) for pk in never_handed_over])
+    return len(interrupted)
 
 
 def requeue_stale(*, now: datetime | None = None) -> int:
@@ -477,6 +521,26 @@ def approve_batch(*, actor: Actor | None, batch: str, expected: int | None = Non
         if expected is not None and held and len(held) != expected:
             raise BatchChanged(len(held))
         return approve(actor=actor, messages=held)
+
+
+def withdraw_held(*, actor: Actor | None, message: OutboxMessage, reason: str) -> bool:
+    """The service that drafted a held message takes it back because it is no longer true
+    (e.g. "what you missed" to someone a later attendance report shows came): it is never
+    sent, and kept, as with ``discard_held``. The caller has checked that ``actor`` may draft
+    such messages (a host, the secretariat, or None for the platform's own command line), so
+    no secretariat check here: withdrawing never sends anything.
+
+    Returns False when the message was no longer held (approved or sent meanwhile: nothing
+    done). Side effects: status discarded, audit entry "outbox.discard" with ``reason``.
+    """
+    return _move(
+        actor=actor,
+        message=message,
+        source=OutboxMessage.Status.HELD,
+        action=OutboxAction.DISCARDED,
+        summary=f"Withdrawn {message.to_email}: {reason}",
+        status=OutboxMessage.Status.DISCARDED,
+    )
 
 
 def discard_held(*, actor: Actor | None, message: OutboxMessage) -> bool:

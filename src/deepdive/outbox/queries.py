@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .consent import normalise, suppressions_of
+from .consent import group_names, normalise, suppressions_of
 from .models import OutboxMessage, Suppression, batch_key
 
 
@@ -125,11 +125,20 @@ SUPPRESSION_NOTES: dict[tuple[str, str], Promise] = {
 
 def mail_notes(addresses: list[str]) -> dict[str, list[str]]:
     """For each address (lower-case key) that receives less than everything, why:
-    "unsubscribed from invitations", "bounced", "complained" … For the secretariat only."""
+    "unsubscribed from invitations", "unsubscribed from invitations of the Supply Chains
+    Action Group", "bounced", "complained" … For the secretariat only."""
+    found = suppressions_of(addresses)
+    names = group_names({row.action_group for rows in found.values() for row in rows})
     notes: dict[str, list[str]] = {}
-    for address, rows in suppressions_of(addresses).items():
-        notes[normalise(address)] = [
-            str(SUPPRESSION_NOTES.get((row.reason, row.scope)) or row.get_reason_display())
-            for row in rows
-        ]
+    for address, rows in found.items():
+        notes[normalise(address)] = [_note(row, names) for row in rows]
     return notes
+
+
+def _note(row: Suppression, names: dict[str, str]) -> str:
+    if row.action_group and row.reason == Suppression.Reason.UNSUBSCRIBED:
+        return _("unsubscribed from %(scope)s of the %(group)s Action Group") % {
+            "scope": row.get_scope_display(),
+            "group": names.get(row.action_group, row.action_group),
+        }
+    return str(SUPPRESSION_NOTES.get((row.reason, row.scope)) or row.get_reason_display())

@@ -17,9 +17,12 @@ def deliver_message(message_id: int) -> str:
     """Deliver one outbox message.
 
     Only the task that claims the message sends it (a second task for the same message
-    returns "skipped"). A failure is recorded on the message and retried by a new task
-    deferred with back-off (``Task.using(run_after=...)``, which the database backend
-    supports); after MAX_ATTEMPTS the message is failed and waits for the secretariat.
+    returns "skipped"). Just before DATA the attempt records that it hands the message over
+    (``attempts.start_handover``); if its claim was taken meanwhile (queued again after it was
+    believed dead) it stops there ("skipped"). A failure is recorded on the message and
+    retried by a new task deferred with back-off (``Task.using(run_after=...)``, which the
+    database backend supports); after MAX_ATTEMPTS the message is failed and waits for the
+    secretariat.
 
     Consent (``consent``): a non-transactional message whose address was suppressed since it
     was queued is not sent ("suppressed"). A permanent refusal (5xx on RCPT or DATA) marks the
@@ -30,12 +33,16 @@ def deliver_message(message_id: int) -> str:
     if message is None:
         return "skipped"
     # Checked again here, just before the server: the recipient may have unsubscribed since.
-    suppressed = consent.why_suppressed(message.to_email, message.category)
+    suppressed = consent.why_suppressed(message.to_email, message.category, message.action_group)
     if suppressed:
         attempts.mark_suppressed(message=message, reason=suppressed)
         return "suppressed"
     try:
-        delivery.send(message)
+        delivery.send(message, before_handover=lambda: attempts.start_handover(message=message))
+    except attempts.ClaimLost:
+        # Believed dead and queued again before DATA: the new attempt sends it, not this one.
+        log.warning("Outbox message %s was taken from this attempt before DATA.", message_id)
+        return "skipped"
     except Exception as exc:  # any failure of the mail server must be kept, not lost
         refusal = attempts.permanent_refusal(exc)
         if refusal:

@@ -242,7 +242,7 @@ def message_mark_sent(request, pk: int):
 # The recipient's side: links in non-transactional e-mails, no login (the token is signed).
 
 
-def _token_or_404(token: str) -> tuple[str, str]:
+def _token_or_404(token: str) -> tuple[str, str, str]:
     try:
         return consent.read_token(token)
     except signing.BadSignature:
@@ -252,18 +252,20 @@ def _token_or_404(token: str) -> tuple[str, str]:
 @csrf_exempt  # RFC 8058: a mail client POSTs "List-Unsubscribe=One-Click", with no token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
-    """POST unsubscribes the address from the token's category (idempotent, no page needed);
-    GET only shows the button, since mail scanners follow links in messages."""
-    address, category = _token_or_404(token)
+    """POST unsubscribes the address from the token's category, of the token's Action Group
+    when it names one (idempotent, no page needed); GET only shows the button, since mail
+    scanners follow links in messages."""
+    address, category, group = _token_or_404(token)
     done = request.method == "POST"
     if done:
-        consent.unsubscribe(address=address, scope=category)
+        consent.unsubscribe(address=address, scope=category, action_group=group)
     return render(
         request,
         "outbox/unsubscribe.html",
         {
             "address": address,
             "scope": Suppression.Scope(category).label,
+            "group": consent.group_names({group}).get(group, ""),
             "done": done,
             "preferences_url": reverse("outbox:preferences", kwargs={"token": token}),
         },
@@ -272,22 +274,21 @@ def unsubscribe(request, token: str):
 
 @require_http_methods(["GET", "POST"])
 def preferences(request, token: str):
-    """What the address of the token receives: invitations, newsletters, any other e-mail."""
-    address, _category = _token_or_404(token)
+    """What the address of the token receives: invitations (from every Action Group, or one
+    group's), newsletters, or nothing but what they register for."""
+    address, _category, _group = _token_or_404(token)
+    groups = consent.group_preferences(address)
+    named = [(code, name) for code, name, _on in groups]
     if request.method == "POST":
-        form = PreferencesForm(request.POST)
+        form = PreferencesForm(request.POST, groups=named)
         if form.is_valid():
-            consent.set_preferences(address=address, **form.cleaned_data)
+            consent.set_preferences(address=address, **form.choices())
             flash.success(request, _("Your choices are saved."))
             return redirect("outbox:preferences", token=token)
     else:
-        receives = consent.preferences(address)
         form = PreferencesForm(
-            initial={
-                "invitation": receives["invitation"],
-                "newsletter": receives["newsletter"],
-                "all_mail": receives["all"],
-            }
+            initial=PreferencesForm.initial_for(consent.preferences(address), groups),
+            groups=named,
         )
     return render(
         request,

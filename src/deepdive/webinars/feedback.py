@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from deepdive.core import audit, changes
-from deepdive.core.permissions import Actor, is_secretariat, is_signed_in, require
+from deepdive.core.permissions import Actor, require
 from deepdive.core.refusals import Refused
 
 from . import queries
@@ -157,11 +157,6 @@ def answer(
 # ------------------------------------------------------------------------ the answers
 
 
-def may_read_answers(actor: Actor | None, webinar: Webinar) -> bool:
-    """The webinar's hosts and the secretariat (not a visitor, not the platform)."""
-    return is_signed_in(actor) and (is_secretariat(actor) or queries.is_host(actor, webinar))
-
-
 @dataclass(frozen=True)
 class UsefulnessCount:
     value: int
@@ -192,7 +187,8 @@ def answers_of(*, actor: Actor | None, webinar: Webinar) -> FeedbackAnswers:
     """The feedback on ``webinar`` for its hosts and the secretariat (PermissionDenied for
     anyone else): the count, the usefulness distribution from ``SMALLEST_GROUP`` answers on,
     and the free-text answers in the order given. Two queries."""
-    require(may_read_answers(actor, webinar))
+    # Not the platform: answers are read by a person.
+    require(queries.hosts_or_secretariat(actor, webinar))
     rows = list(
         Feedback.objects.filter(webinar=webinar)
         .order_by("created_at", "pk")

@@ -7,15 +7,19 @@ in their language and zone:
 - "thanks" (``THANKS``) to each attendee with an e-mail address, registered or not (hosts,
   panelists and speakers are not attendees): the recording (or "it will follow"), the
   materials they may see and their own feedback link (``feedback.feedback_url``);
-- "what you missed" (``MISSED``) to each registrant still registered who did not attend,
-  once their own session (the webinar's first one or its repeat) has ended: the recording
-  and the materials.
+- "what you missed" (``MISSED``) to each registrant still registered who did not attend
+  (either session), once their own session (the webinar's first one or its repeat) has
+  ended and its attendance was imported: the recording and the materials.
 
 Each kind is ONE outbox batch per webinar (``batch_label``), so the secretariat reads and
 approves them together on the batch's page. Nobody is drafted twice: a message of the same
 kind about the same webinar to the same address, whatever its status (held, sent, discarded
 by the secretariat), means the person is skipped; a rerun or a second import drafts only the
-people who are new.
+people who are new. When a later import (a corrected file, the repeat session's report) shows
+that a registrant told "what you missed" came after all, their message still waiting for
+approval is withdrawn (``outbox.operations.withdraw_held``: whoever may draft the follow-up may
+take back its own untrue draft) and they are thanked instead; one already sent cannot be unsent
+and is left.
 
 Consent: the follow-up is about the webinar the person registered for or attended, so it is
 sent whatever they answered to "may be contacted about the series" (``consents_to_contact``,
@@ -33,6 +37,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,13 +45,13 @@ from django.utils.translation import gettext as _
 from deepdive.accounts.models import User
 from deepdive.accounts.operations import language_of
 from deepdive.core import audit, changes
-from deepdive.core.permissions import is_secretariat, require
+from deepdive.core.permissions import require
 from deepdive.core.refusals import Refused
 from deepdive.core.timezones import is_valid_zone
 from deepdive.outbox.models import OutboxMessage
-from deepdive.outbox.operations import queue_templated_email
+from deepdive.outbox.operations import queue_templated_email, withdraw_held
 
-from . import invitations, queries
+from . import invitations, queries, sessions
 from .actions import WebinarAction
 from .feedback import feedback_url
 from .models import Attendance, Material, Recording, Registration, Webinar
@@ -70,6 +75,7 @@ class FollowUpDrafts:
     thanks_batch: str
     missed_batch: str
     skipped: int = 0
+    withdrawn: int = 0  # held "what you missed" discarded: the person came after all
 
     @property
     def drafted(self) -> int:
@@ -82,19 +88,6 @@ def batch_label(webinar: Webinar, kind: str) -> str:
     never makes two webinars share a batch."""
     what = "thanks to attendees" if kind == THANKS else "what you missed, to registrants"
     return f"Webinar {webinar.pk} follow-up, {what}: {webinar.title}"
-
-
-def may_draft(actor: User | None, webinar: Webinar) -> bool:
-    """The webinar's hosts and the secretariat (None: the platform, e.g. the command line)."""
-    return actor is None or is_secretariat(actor) or queries.is_host(actor, webinar)
-
-
-def _was_held(webinar: Webinar, now: datetime) -> bool:
-    # The same rule as the attendance import's (held, or its end has passed), which calls us.
-    if webinar.state in (Webinar.State.HELD, Webinar.State.RECORDING_PUBLISHED):
-        return True
-    ends = webinar.ends_at
-    return webinar.state != Webinar.State.CANCELLED and ends is not None and ends <= now
 
 
 def _site(path: str) -> str:
@@ -138,6 +131,8 @@ def _from_registration(registration: Registration, webinar: Webinar) -> _Person:
 
 
 def _from_attendance(attendance: Attendance, webinar: Webinar) -> _Person:
+    # The session they attended, which may not be the one they registered for.
+    start = attendance.repeat.starts_at if attendance.repeat is not None else webinar.starts_at
     if attendance.registration is not None:
         person = _from_registration(attendance.registration, webinar)
         # The address the person attended with, when the report gave one.
@@ -146,7 +141,7 @@ def _from_attendance(attendance: Attendance, webinar: Webinar) -> _Person:
             name=person.name or attendance.name,
             language=person.language,
             zone=person.zone,
-            start=webinar.starts_at,
+            start=start,
             user=person.user,
         )
     account = _account_of(attendance.email)
@@ -156,7 +151,7 @@ def _from_attendance(attendance: Attendance, webinar: Webinar) -> _Person:
         name=attendance.name or (account.get_full_name() if account is not None else ""),
         language=language_of(account) if account is not None else settings.LANGUAGE_CODE,
         zone=zone if is_valid_zone(zone) else queries.reference_zone(webinar.call),
-        start=webinar.starts_at,
+        start=start,
         user=account,
     )
 
@@ -181,14 +176,18 @@ def _materials_for(person: _Person, materials: list[Material]) -> list[dict[str,
     ]
 
 
-def _already_drafted(webinar: Webinar, kind: str) -> set[str]:
-    """The addresses (lower case) that have a message of ``kind`` about ``webinar``, in any
-    status: held, sent, failed or discarded by the secretariat alike."""
-    addresses = OutboxMessage.objects.filter(
+def _messages(webinar: Webinar, kind: str) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(
         kind=kind,
         content_type=ContentType.objects.get_for_model(Webinar),
         object_id=str(webinar.pk),
-    ).values_list("to_email", flat=True)
+    )
+
+
+def _already_drafted(webinar: Webinar, kind: str) -> set[str]:
+    """The addresses (lower case) that have a message of ``kind`` about ``webinar``, in any
+    status: held, sent, failed or discarded by the secretariat alike."""
+    addresses = _messages(webinar, kind).values_list("to_email", flat=True)
     return {address.lower() for address in addresses}
 
 
@@ -213,15 +212,18 @@ def draft_follow_up(*, actor: User | None, webinar: Webinar) -> FollowUpDrafts:
 
     Refused: neither a host nor the secretariat (PermissionDenied); a webinar not held
     (``FollowUpRefused``). Side effects: one held outbox message per new person, in the
-    batch of its kind (``batch_label``); one audit entry ("webinars.follow_up_drafted",
-    counts only) when anything was drafted. Nothing is sent until the secretariat approves.
+    batch of its kind (``batch_label``); the held "what you missed" to people who came
+    after all withdrawn (``outbox.operations.withdraw_held``, its own audit
+    entry each); one audit entry ("webinars.follow_up_drafted", counts only) when anything
+    was drafted or discarded. Nothing is sent until the secretariat approves.
     """
-    require(may_draft(actor, webinar))
+    # None: the platform (the attendance command line drafts after its import).
+    require(queries.hosts_or_secretariat(actor, webinar, platform=True))
     now = timezone.now()
     with transaction.atomic():
         # Two imports at once: the second waits here, then finds the first one's drafts.
         webinar = changes.locked(Webinar, pk=webinar.pk)
-        if not _was_held(webinar, now):
+        if not sessions.is_held(webinar, now):
             raise FollowUpRefused(_("The follow-up is drafted once the webinar has been held."))
         recordings = list(webinar.recordings.filter(published_at__isnull=False))
         materials = list(webinar.materials.order_by("uploaded_at", "pk"))
@@ -230,10 +232,20 @@ def draft_follow_up(*, actor: User | None, webinar: Webinar) -> FollowUpDrafts:
         skipped = 0
 
         attended = list(
-            Attendance.objects.filter(webinar=webinar).select_related("registration__user")
+            Attendance.objects.filter(webinar=webinar).select_related(
+                "registration__user", "repeat"
+            )
         )
+        # The sessions whose report was imported (None: the first): a registrant of another
+        # one is not told they missed it on the strength of the other session's report.
+        reported = {a.repeat_id for a in attended}
         came = {a.registration_id for a in attended if a.registration_id}
-        came_addresses = {a.email.lower() for a in attended if a.email}
+        came_addresses = {a.email.lower() for a in attended if a.email} | {
+            invitations.address_of(a.registration).lower()
+            for a in attended
+            if a.registration is not None
+        }
+        withdrawn = _withdraw_missed(actor, webinar, came_addresses)
         thanks_to: list[tuple[_Person, Attendance]] = []
         for each in attended:
             if each.counted_as_host:
@@ -254,8 +266,10 @@ def draft_follow_up(*, actor: User | None, webinar: Webinar) -> FollowUpDrafts:
         for registration in registered:
             person = _from_registration(registration, webinar)
             ends = registration.session.ends_at
-            if ends is None or ends > now or person.address.lower() in came_addresses:
-                continue  # their session (the repeat) is still to come, or they came after all
+            if ends is None or ends > now or registration.repeat_id not in reported:
+                continue  # their session is still to come, or its report is not imported yet
+            if person.address.lower() in came_addresses:
+                continue  # they came after all (with another registration, or the other session)
             missed_to.append(person)
 
         drafted = {kind: _already_drafted(webinar, kind) for kind in TEMPLATES}
@@ -284,15 +298,18 @@ def draft_follow_up(*, actor: User | None, webinar: Webinar) -> FollowUpDrafts:
             drafted[kind].add(address)
             counts[kind] += 1
 
-        if counts[THANKS] or counts[MISSED]:
+        if counts[THANKS] or counts[MISSED] or withdrawn:
+            summary = (
+                f"Follow-up drafted for approval: {counts[THANKS]} thanks, "
+                f"{counts[MISSED]} what you missed"
+            )
+            if withdrawn:
+                summary += f"; {withdrawn} what you missed withdrawn (they came)"
             audit.record(
                 actor=actor,
                 action=WebinarAction.FOLLOW_UP_DRAFTED,
                 subject=webinar,
-                summary=(
-                    f"Follow-up drafted for approval: {counts[THANKS]} thanks, "
-                    f"{counts[MISSED]} what you missed"
-                ),
+                summary=summary,
             )
     return FollowUpDrafts(
         thanks=counts[THANKS],
@@ -300,4 +317,18 @@ def draft_follow_up(*, actor: User | None, webinar: Webinar) -> FollowUpDrafts:
         thanks_batch=batches[THANKS],
         missed_batch=batches[MISSED],
         skipped=skipped,
+        withdrawn=withdrawn,
     )
+
+
+def _withdraw_missed(actor: User | None, webinar: Webinar, came: set[str]) -> int:
+    """Withdraw the held "what you missed" messages to addresses (lower case) in ``came``:
+    the report shows those people attended. Sent ones are left (they cannot be unsent).
+    Returns how many were withdrawn."""
+    stale = [
+        message
+        for message in _messages(webinar, MISSED).filter(status=OutboxMessage.Status.HELD)
+        if message.to_email.lower() in came
+    ]
+    reason = "they attended after all"
+    return sum(withdraw_held(actor=actor, message=m, reason=reason) for m in stale)

@@ -4,9 +4,9 @@ workplan Output, sector, region, language and year.
 
 What a reader may see: published recordings of published webinars, for everyone; materials
 of published webinars by their visibility: public ones for everyone, members' ones for
-verified members, all for the secretariat. A host's "hosts only" materials stay on the
-webinar's page and its workspace (deciding who hosts each webinar would cost a query per
-row). The page takes the same number of queries whatever the number of rows.
+verified members, all for the secretariat, and "hosts only" ones to the webinar's hosts (the
+webinars a reader hosts are found once per page, ``queries.hosted_webinar_ids``). The page
+takes the same number of queries whatever the number of rows.
 """
 
 from __future__ import annotations
@@ -35,6 +35,16 @@ def material_levels(user: Any) -> list[str]:
     if queries.is_verified_member(user):
         return [Material.Visibility.PUBLIC, Material.Visibility.MEMBERS]
     return [Material.Visibility.PUBLIC]
+
+
+def _shown_materials(user: Any) -> QuerySet[Material]:
+    """The materials ``user`` sees in the library: by visibility, plus the "hosts only" ones
+    of the webinars they host (the secretariat sees those already)."""
+    shown = Q(visibility__in=material_levels(user))
+    hosted = set() if is_secretariat(user) else queries.hosted_webinar_ids(user)
+    if hosted:
+        shown |= Q(visibility=Material.Visibility.HOSTS, webinar__in=hosted)
+    return Material.objects.filter(shown)
 
 
 @dataclass(frozen=True)
@@ -98,10 +108,12 @@ def _filtered(
     return webinars.distinct()
 
 
-def shelf(user: Any) -> QuerySet[Webinar]:
-    """The published webinars with a published recording or a material ``user`` may see."""
+def shelf(user: Any, materials: QuerySet[Material] | None = None) -> QuerySet[Webinar]:
+    """The published webinars with a published recording or a material ``user`` may see
+    (``materials``, when the caller already has them)."""
     recordings = Recording.objects.filter(published_at__isnull=False)
-    materials = Material.objects.filter(visibility__in=material_levels(user))
+    if materials is None:
+        materials = _shown_materials(user)
     return queries.published().filter(
         Exists(recordings.filter(webinar=OuterRef("pk")))
         | Exists(materials.filter(webinar=OuterRef("pk")))
@@ -111,8 +123,8 @@ def shelf(user: Any) -> QuerySet[Webinar]:
 def library(*, user: Any, filters: dict[str, Any], page: int | str | None = 1) -> Library:
     """Page ``page`` of the library for ``user``, matching ``filters`` (each optional)."""
     recordings = Recording.objects.filter(published_at__isnull=False)
-    materials = Material.objects.filter(visibility__in=material_levels(user))
-    webinars = shelf(user)
+    materials = _shown_materials(user)  # one query for a signed-in reader, once
+    webinars = shelf(user, materials)
     filtered = any(filters.get(name) for name in FILTERS)
     if filtered:
         webinars = _filtered(webinars, filters, recordings=recordings)

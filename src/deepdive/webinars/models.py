@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -458,9 +458,10 @@ class ReminderSent(models.Model):
 
 class Attendance(models.Model):
     """Who attended a held webinar and for how long, from the meeting platform's report
-    (``attendance.service``): one row per person, by e-mail address, else by name. The report
-    itself is not kept. Hosts, panelists, speakers and the host contacts are kept apart
-    (``counted_as_host``), never counted as attendees."""
+    (``attendance.service``): one row per person and session (``repeat`` empty: the first
+    session, else its repeat session, which has its own meeting and report), by e-mail
+    address, else by name. The report itself is not kept. Hosts, panelists, speakers and the
+    host contacts are kept apart (``counted_as_host``), never counted as attendees."""
 
     webinar = models.ForeignKey(
         Webinar, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("webinar")
@@ -472,6 +473,15 @@ class Attendance(models.Model):
         on_delete=models.SET_NULL,
         related_name="attendance",
         verbose_name=_("registration"),
+    )
+    # The session the report was of: empty for the webinar's first session.
+    repeat = models.ForeignKey(
+        RepeatSession,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attendance",
+        verbose_name=_("repeat session"),
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
@@ -490,15 +500,18 @@ class Attendance(models.Model):
     class Meta:
         ordering = ["name", "email", "pk"]
         constraints = [
+            # Per session: 0 stands for the first one (NULLs would never clash).
             models.UniqueConstraint(
                 Lower("email"),
                 "webinar",
+                Coalesce("repeat", models.Value(0)),
                 condition=~models.Q(email=""),
                 name="one_attendance_per_address",
             ),
             models.UniqueConstraint(
                 Lower("name"),
                 "webinar",
+                Coalesce("repeat", models.Value(0)),
                 condition=models.Q(email=""),
                 name="one_attendance_per_name_without_address",
             ),

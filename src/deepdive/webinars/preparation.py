@@ -85,13 +85,8 @@ class Person:
     consents_to_recording: bool = False
 
 
-def may_prepare(user: Any, webinar: Webinar) -> bool:
-    """Whether ``user`` may work in the webinar's workspace: its hosts and the secretariat."""
-    return is_secretariat(user) or queries.is_host(user, webinar)
-
-
 def _check(actor: User, webinar: Webinar) -> None:
-    require(may_prepare(actor, webinar))
+    require(queries.hosts_or_secretariat(actor, webinar))
 
 
 def _open(webinar: Webinar) -> None:

@@ -7,7 +7,7 @@ secretariat also sees unpublished ones (with their planned time, when there is o
 from __future__ import annotations
 
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,9 +31,11 @@ from django.db.models import (
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from deepdive.core.paging import page_links
+from deepdive.core.permissions import Actor, is_secretariat
 from deepdive.core.timezones import canonical_zone, is_valid_zone
 from deepdive.directory.models import Affiliation, Organisation
 from deepdive.proposals.models import WEBINAR_LANGUAGES, CoSubmitter, Proposal
@@ -90,6 +92,8 @@ class ZoneTime:
     day_shift: int = 0  # local date minus the base date: -1 previous day, +1 next day
     is_reader: bool = False
     is_reference: bool = False
+    # The local date in the reader's language, filled by ``with_dates`` for a table's rows.
+    date_text: str = ""
 
     @property
     def label(self) -> str:
@@ -115,6 +119,32 @@ class ZoneTime:
     @property
     def iso(self) -> str:
         return self.start.isoformat()
+
+    @property
+    def end_iso(self) -> str:
+        return self.end.isoformat()
+
+    @property
+    def hours(self) -> str:
+        """ "14:00–15:00", wall-clock (what the ``tz_hours`` filter shows)."""
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+
+# The date of each row of a "time around the world" table (Django's ``date`` format).
+CONVERT_DATE = "D j M Y"
+
+
+def with_dates(rows: list[ZoneTime]) -> list[ZoneTime]:
+    """``rows`` with their local dates written out (``CONVERT_DATE``) in the active language,
+    each distinct date formatted once: a table's rows share two or three dates."""
+    written: dict[Any, str] = {}
+    found = []
+    for row in rows:
+        day = row.start.date()
+        if day not in written:
+            written[day] = date_format(row.local_start, CONVERT_DATE)
+        found.append(replace(row, date_text=written[day]))
+    return found
 
 
 def zone_time(
@@ -228,11 +258,25 @@ def session_times(webinar: Webinar, *, reader_zone: str) -> list[SessionTimes]:
                 label=sessions.label(session) if named else "",
                 key=key,
                 reader=zone_time(start, webinar.minutes, reader_zone, is_reader=True),
-                convert=convert_table(webinar, reader_zone=reader_zone, start=start),
+                convert=with_dates(convert_table(webinar, reader_zone=reader_zone, start=start)),
                 **links,
             )
         )
     return found
+
+
+def convert_stamp(items: list[SessionTimes]) -> str:
+    """Everything the "time around the world" tables of ``items`` show, but the words of the
+    page's language: the page keeps its tables' HTML under this stamp and the language, so a
+    kept copy is never out of date (another time, zone or reader zone is another stamp)."""
+    return "|".join(
+        f"{item.key}:{item.label}:{item.reader.zone}:{item.reader.iso}:{item.reader.end_iso};"
+        + ";".join(
+            f"{r.zone},{r.iso},{r.end_iso},{r.day_shift},{r.is_reader:d},{r.is_reference:d}"
+            for r in item.convert
+        )
+        for item in items
+    )
 
 
 # ------------------------------------------------------------------------- the programme
@@ -469,13 +513,20 @@ def programme_freshness(slug: str, *, now: datetime, cap: int) -> tuple[str, int
 # ------------------------------------------------------------------------- a webinar's page
 
 
-def visible_webinar(user, pk: int) -> Webinar | None:
+def visible_webinar(user, pk: int, *, details: bool = True) -> Webinar | None:
     """The webinar ``pk`` if ``user`` may see its page: published, or any for the
-    secretariat."""
-    webinars = with_details(Webinar.objects.all())
+    secretariat. ``details=False`` reads only the webinar, its proposal and its repeat (what a
+    calendar file needs), not everything the page shows (``with_details``)."""
+    webinars = (
+        with_details(Webinar.objects.all())
+        if details
+        else Webinar.objects.select_related("proposal", "repeat")
+    )
     if not getattr(user, "is_secretariat", False):
         webinars = webinars.filter(published_at__isnull=False, starts_at__isnull=False)
-    return webinars.filter(pk=pk).first()
+    # One row by its key: no ORDER BY to build (``first()`` would sort by the model's three).
+    found = list(webinars.filter(pk=pk).order_by()[:1])
+    return found[0] if found else None
 
 
 def is_verified_member(user) -> bool:
@@ -498,29 +549,68 @@ def is_host(user, webinar: Webinar) -> bool:
     proposal = webinar.proposal
     if proposal.created_by_id == user.pk:
         return True
-    organisations = [proposal.lead_organisation_id] + list(
-        proposal.co_submitters.filter(
+    # The page's webinar has its confirmed co-submitters read already (``with_details``).
+    co = getattr(proposal, "confirmed_co_submitters", None)
+    co_ids = (
+        [row.organisation_id for row in co]
+        if co is not None
+        else proposal.co_submitters.filter(
             status=CoSubmitter.Status.CONFIRMED, organisation__isnull=False
         ).values_list("organisation_id", flat=True)
     )
+    organisations = [proposal.lead_organisation_id, *co_ids]
     return Affiliation.objects.filter(
         user=user, organisation__in=organisations, status=Affiliation.Status.VERIFIED
     ).exists()
 
 
+def hosted_webinar_ids(user) -> set[int]:
+    """The webinars ``user`` hosts, by ``is_host``'s rule, in one query: for a page that
+    would otherwise ask ``is_host`` once per row."""
+    if user is None or not user.is_authenticated:
+        return set()
+    organisations = Affiliation.objects.filter(
+        user=user, status=Affiliation.Status.VERIFIED
+    ).values("organisation")
+    hosted = Webinar.objects.filter(
+        Q(proposal__created_by=user)
+        | Q(proposal__lead_organisation__in=organisations)
+        | Q(
+            proposal__co_submitters__status=CoSubmitter.Status.CONFIRMED,
+            proposal__co_submitters__organisation__in=organisations,
+        )
+    )
+    return set(hosted.values_list("pk", flat=True).distinct())
+
+
+def hosts_or_secretariat(user: Actor | None, webinar: Webinar, *, platform: bool = False) -> bool:
+    """Whether ``user`` is one of the webinar's hosts (``is_host``) or of the secretariat: who
+    prepares the webinar, imports its attendance, adds its recording, drafts its follow-up and
+    reads its feedback. ``platform=True`` lets ``None`` (the platform itself: the command
+    line, a task) act too, for the steps the platform may take on its own."""
+    if user is None:
+        return platform
+    return is_secretariat(user) or is_host(user, webinar)
+
+
 def registration_of(user, webinar: Webinar) -> Registration | None:
     if user is None or not user.is_authenticated:
         return None
-    return Registration.objects.filter(user=user, webinar=webinar).first()
+    found = Registration.objects.filter(user=user, webinar=webinar).select_related("repeat").first()
+    if found is not None:
+        found.webinar = webinar  # its ``session`` and e-mails read the webinar already in hand
+    return found
 
 
-def can_see_joining(user, webinar: Webinar, registration: Registration | None = None) -> bool:
+def can_see_joining(
+    user, webinar: Webinar, registration: Registration | None = None, *, host: bool | None = None
+) -> bool:
     """Whether the joining link is shown to ``user``: the secretariat and the hosts always;
     registered people for a public webinar; registered verified members for a members-only
-    one."""
+    one. ``host``: ``hosts_or_secretariat(user, webinar)`` when the caller knows it already."""
     if not webinar.joining_url or user is None or not user.is_authenticated:
         return False
-    if getattr(user, "is_secretariat", False) or is_host(user, webinar):
+    if host if host is not None else hosts_or_secretariat(user, webinar):
         return True
     if registration is None:
         registration = registration_of(user, webinar)
@@ -555,9 +645,12 @@ def refusal(user, webinar: Webinar, *, now: datetime | None = None) -> str:
     return ""
 
 
-def webinar_page(webinar: Webinar, *, user, reader_zone: str, now: datetime) -> dict[str, Any]:
+def webinar_page(
+    webinar: Webinar, *, user, reader_zone: str, now: datetime, host: bool | None = None
+) -> dict[str, Any]:
     """What the page of ``webinar`` shows to ``user`` (reading in ``reader_zone``) at ``now``;
-    each session's times around the world and calendar links: ``session_times``."""
+    each session's times around the world and calendar links: ``session_times``. ``host``:
+    ``hosts_or_secretariat(user, webinar)`` when the caller knows it already."""
     if not is_valid_zone(reader_zone):
         reader_zone = "UTC"
     start = shown_start(webinar)
@@ -579,7 +672,8 @@ def webinar_page(webinar: Webinar, *, user, reader_zone: str, now: datetime) -> 
         else None,
         "reference_zone": reference,
         "hosts": hosts_of(webinar),
-        "speakers": list(proposal.speakers.all()),
+        # Read only if the page shows them (when no workspace speaker is listed).
+        "speakers": proposal.speakers.all(),
         "themes": list(proposal.themes.all()),
         "outcomes": sorted(proposal.outcomes.all(), key=lambda o: o.number),
         "sectors": list(proposal.sectors.all()),
@@ -594,7 +688,7 @@ def webinar_page(webinar: Webinar, *, user, reader_zone: str, now: datetime) -> 
         "refusal": refusal(user, webinar, now=now)
         if user.is_authenticated and not registered
         else "",
-        "show_joining": can_see_joining(user, webinar, registration),
+        "show_joining": can_see_joining(user, webinar, registration, host=host),
     }
 
 
@@ -616,7 +710,7 @@ def may_see_material(user, material: Material) -> bool:
     verified members the public and members-only ones of a published webinar; anyone the
     public ones of a published webinar."""
     webinar = material.webinar
-    if getattr(user, "is_secretariat", False) or is_host(user, webinar):
+    if hosts_or_secretariat(user, webinar):
         return True
     if not webinar.is_published or material.visibility == Material.Visibility.HOSTS:
         return False
@@ -625,9 +719,24 @@ def may_see_material(user, material: Material) -> bool:
     return True
 
 
-def visible_materials(user, webinar: Webinar) -> list[Material]:
-    """The webinar's materials ``user`` may download, in upload order."""
-    return [m for m in webinar.materials.all() if may_see_material(user, m)]
+def visible_materials(user, webinar: Webinar, *, host: bool | None = None) -> list[Material]:
+    """The webinar's materials ``user`` may download, in upload order (the same rule as
+    ``may_see_material``, with who ``user`` is worked out once, not once per material).
+    ``host``: ``hosts_or_secretariat(user, webinar)`` when the caller knows it already."""
+    materials = list(webinar.materials.all())
+    if not materials:
+        return []
+    if host if host is not None else hosts_or_secretariat(user, webinar):
+        return materials
+    if not webinar.is_published:
+        return []
+    Visibility = Material.Visibility
+    member = any(m.visibility == Visibility.MEMBERS for m in materials) and is_verified_member(user)
+    return [
+        m
+        for m in materials
+        if m.visibility == Visibility.PUBLIC or (member and m.visibility == Visibility.MEMBERS)
+    ]
 
 
 @dataclass(frozen=True)
@@ -675,7 +784,9 @@ def link_holder_sees_joining(registration: Registration) -> bool:
     return not webinar.members_only or is_verified_member(registration.user)
 
 
-def workspace_sections(webinar: Webinar, *, user, language: str) -> dict[str, Any]:
+def workspace_sections(
+    webinar: Webinar, *, user, language: str, host: bool | None = None
+) -> dict[str, Any]:
     """What the public page of ``webinar`` shows of its workspace to ``user`` reading in
     ``language``: the description (theirs, else another, marked), the agenda, the listed
     speakers, the materials they may download, and whether they may open the workspace."""
@@ -688,8 +799,8 @@ def workspace_sections(webinar: Webinar, *, user, language: str) -> dict[str, An
         else "",
         "agenda": list(webinar.agenda.all()),
         "listed_speakers": listed_speakers(webinar),
-        "materials": visible_materials(user, webinar),
-        "may_prepare": getattr(user, "is_secretariat", False) or is_host(user, webinar),
+        "materials": visible_materials(user, webinar, host=host),
+        "may_prepare": host if host is not None else hosts_or_secretariat(user, webinar),
     }
 
 

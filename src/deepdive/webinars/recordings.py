@@ -23,16 +23,16 @@ from django.utils.translation import gettext_lazy
 
 from deepdive.accounts.models import User
 from deepdive.core import audit, changes
-from deepdive.core.permissions import is_secretariat, require, require_secretariat
+from deepdive.core.permissions import require, require_secretariat
 from deepdive.core.refusals import Refused
 from deepdive.proposals.models import WEBINAR_LANGUAGES
 
 from . import queries
 from .actions import WebinarAction
-from .attendance.service import is_held
 from .interfaces import captions as vtt
 from .interfaces import video
 from .models import Captions, Recording, Speaker, Webinar
+from .sessions import is_held
 
 VIDEO_PROBLEMS = {
     video.NOT_AN_ADDRESS: gettext_lazy("Give the full address of the video (https://…)."),
@@ -73,12 +73,6 @@ class RecordingInvalid(Refused):
         super().__init__(errors=errors)
 
 
-def may_manage(user: Any, webinar: Webinar) -> bool:
-    """Whether ``user`` may add the webinar's recordings and captions: its hosts and the
-    secretariat."""
-    return is_secretariat(user) or queries.is_host(user, webinar)
-
-
 def _held(webinar: Webinar) -> None:
     if not is_held(webinar):
         raise RecordingRefused(_("A recording can be added once the webinar has been held."))
@@ -101,7 +95,7 @@ def add_recording(*, actor: User, webinar: Webinar, url: str, language: str) -> 
     Side effects: one ``Recording`` created or its address changed (nothing when it is the
     same); one audit entry ("webinars.recording_saved").
     """
-    require(may_manage(actor, webinar))
+    require(queries.hosts_or_secretariat(actor, webinar))
     errors = _language(language, "language")
     try:
         found = video.recognise(url)
@@ -159,7 +153,7 @@ def save_captions(
     ("webinars.captions_saved") with the number of cues, never their text.
     """
     webinar = recording.webinar
-    require(may_manage(actor, webinar))
+    require(queries.hosts_or_secretariat(actor, webinar))
     errors = _language(language, "captions_language")
     converted = ""
     try:
@@ -205,7 +199,7 @@ def publish(*, actor: User, recording: Recording) -> Recording:
     Side effects: ``published_at``, ``published_by``; the webinar's ``state``; one audit
     entry ("webinars.recording_published") with the state before and after.
     """
-    require(may_manage(actor, recording.webinar))
+    require(queries.hosts_or_secretariat(actor, recording.webinar))
     with transaction.atomic():
         webinar = changes.locked(Webinar, pk=recording.webinar_id)
         _held(webinar)
@@ -336,7 +330,7 @@ def page_sections(webinar: Webinar, *, user: Any) -> dict[str, Any]:
     and the link to the recordings' page for the hosts and the secretariat of a held webinar."""
     return {
         "players": players(webinar),
-        "may_add_recording": is_held(webinar) and may_manage(user, webinar),
+        "may_add_recording": is_held(webinar) and queries.hosts_or_secretariat(user, webinar),
     }
 
 
@@ -361,4 +355,4 @@ def may_see_captions(user: Any, found: Captions) -> bool:
     recording = found.recording
     if recording.is_published and recording.webinar.is_published:
         return True
-    return may_manage(user, recording.webinar)
+    return queries.hosts_or_secretariat(user, recording.webinar)

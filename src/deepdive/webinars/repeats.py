@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import partial
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,12 +84,14 @@ def _check_open(webinar: Webinar) -> None:
 
 
 def _in_timetable(webinar: Webinar) -> bool:
-    """Whether the webinar's proposal is still selected with its host confirmed."""
-    return Webinar.objects.filter(
-        pk=webinar.pk,
-        proposal__decision__outcome="selected",
-        proposal__decision__host_status="confirmed",
-    ).exists()
+    """Whether the webinar's proposal is still selected with its host confirmed: the
+    decision's own rule (``Decision.hosting_confirmed``), read through the proposal because
+    selection stands above this app (as ``operations.create_webinar`` reads it)."""
+    try:
+        decision = webinar.proposal.decision
+    except ObjectDoesNotExist:
+        return False
+    return bool(decision.hosting_confirmed)
 
 
 def add_repeat(*, actor: User, webinar: Webinar, start: datetime) -> RepeatSession:

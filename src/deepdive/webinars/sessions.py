@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import RepeatSession, Webinar
@@ -92,3 +93,16 @@ def last_end(webinar: Webinar) -> datetime | None:
     """When the webinar's last published session ends (the webinar is held after it)."""
     ends = [session.ends_at for session in published_sessions(webinar) if session.ends_at]
     return max(ends) if ends else webinar.ends_at
+
+
+def is_held(webinar: Webinar, now: datetime | None = None) -> bool:
+    """Held, or its end has passed (the scheduler marks it held a little later): from then
+    on its attendance is imported, its recording added and its follow-up drafted."""
+    if webinar.state in (Webinar.State.HELD, Webinar.State.RECORDING_PUBLISHED):
+        return True
+    ends = webinar.ends_at
+    return (
+        webinar.state != Webinar.State.CANCELLED
+        and ends is not None
+        and ends <= (now or timezone.now())
+    )

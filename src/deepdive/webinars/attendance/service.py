@@ -5,9 +5,14 @@ host contacts and speakers as hosts, and matches the others with the webinar's r
 it writes nothing. ``import_attendance`` does the same and keeps one ``Attendance`` row per
 person, in one transaction. The file itself is never stored.
 
-Who may act: the webinar's hosts (``queries.is_host``) and the secretariat; ``actor=None`` is
-the platform's command line (``deepdive attendance``), run by whoever runs the server. The
-webinar must have been held (or its end passed). A file that cannot be used raises
+A webinar with a repeat session has two meetings, hence two reports: each import says which
+session its file is of (``sessions.FIRST``, the default, or ``sessions.REPEAT``); its dates are
+read against that session's start and its rows kept for that session only, so importing one
+session's report never touches the other's rows.
+
+Who may act: the webinar's hosts and the secretariat (``queries.hosts_or_secretariat``);
+``actor=None`` is the platform's command line (``deepdive attendance``), run by whoever runs
+the server. The webinar must have been held (or its end passed). A file that cannot be used raises
 ``AttendanceFileUnusable`` (a ``Refused`` with the line and the problem, on the field
 ``file``), before anything is written.
 """
@@ -15,7 +20,7 @@ webinar must have been held (or its end passed). A file that cannot be used rais
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -25,14 +30,14 @@ from django.utils.translation import gettext_lazy
 
 from deepdive.accounts.models import User
 from deepdive.core import audit, changes
-from deepdive.core.permissions import is_secretariat, require
+from deepdive.core.permissions import require
 from deepdive.core.refusals import Refused
 from deepdive.directory.models import Affiliation
 
-from .. import queries
+from .. import queries, sessions
 from ..actions import WebinarAction
 from ..follow_up import draft_follow_up
-from ..models import Attendance, Registration, Webinar
+from ..models import Attendance, Registration, RepeatSession, Webinar
 from . import readers
 
 # What a file's problem says, in the reader's language (``readers.PROBLEMS`` in English).
@@ -148,27 +153,27 @@ class AttendancePreview:
         }
 
 
-def may_import(actor: User | None, webinar: Webinar) -> bool:
-    """The webinar's hosts and the secretariat (None: the platform's command line)."""
-    return actor is None or is_secretariat(actor) or queries.is_host(actor, webinar)
-
-
-def is_held(webinar: Webinar, now: datetime | None = None) -> bool:
-    """Held, or its end has passed (the scheduler marks it held a little later)."""
-    if webinar.state in (Webinar.State.HELD, Webinar.State.RECORDING_PUBLISHED):
-        return True
-    ends = webinar.ends_at
-    return (
-        webinar.state != Webinar.State.CANCELLED
-        and ends is not None
-        and ends <= (now or timezone.now())
-    )
-
-
-def _check(actor: User | None, webinar: Webinar) -> None:
-    require(may_import(actor, webinar))
-    if not is_held(webinar):
+def _check(actor: User | None, webinar: Webinar, session: str) -> RepeatSession | None:
+    """Check the actor and that the session was held; return the repeat session the file is
+    of, None for the first session."""
+    # None: the platform's command line (``deepdive attendance``).
+    require(queries.hosts_or_secretariat(actor, webinar, platform=True))
+    if not sessions.is_held(webinar):
         raise AttendanceRefused(_("Attendance can be imported once the webinar has been held."))
+    if session == sessions.FIRST:
+        return None
+    repeat = sessions.repeat_of(webinar) if session == sessions.REPEAT else None
+    if repeat is None or not repeat.is_published:
+        raise AttendanceRefused(errors={"session": [_("This webinar has no repeat session.")]})
+    if repeat.ends_at is None or repeat.ends_at > timezone.now():
+        raise AttendanceRefused(
+            errors={
+                "session": [
+                    _("The repeat session's attendance can be imported once it has been held.")
+                ]
+            }
+        )
+    return repeat
 
 
 def _norm(text: str) -> str:
@@ -205,14 +210,17 @@ def _zone(webinar: Webinar) -> ZoneInfo:
     return ZoneInfo(queries.reference_zone(webinar.call))
 
 
-def _webinar_date(webinar: Webinar, zone: ZoneInfo) -> date:
-    start = webinar.starts_at or webinar.planned_start
+def _session_date(webinar: Webinar, repeat: RepeatSession | None, zone: ZoneInfo) -> date:
+    """The day the report's session took place, in the series' zone: its dates are read
+    against it."""
+    session = repeat or webinar
+    start = session.starts_at or session.planned_start
     return start.astimezone(zone).date() if start else timezone.now().astimezone(zone).date()
 
 
-def _read(webinar: Webinar, data: bytes) -> AttendancePreview:
+def _read(webinar: Webinar, data: bytes, repeat: RepeatSession | None) -> AttendancePreview:
     zone = _zone(webinar)
-    held_on = _webinar_date(webinar, zone)
+    held_on = _session_date(webinar, repeat, zone)
     try:
         report = readers.read(data, webinar_date=held_on, zone=zone)
     except readers.UnusableFile as exc:
@@ -297,39 +305,46 @@ def _warnings(webinar: Webinar, report: readers.Report, held_on: date, zone: Zon
     return found
 
 
-def preview(*, actor: User | None, webinar: Webinar, data: bytes) -> AttendancePreview:
-    """What importing ``data`` would do: people, hosts, matched registrations, new attendees,
-    rows that cannot be read, warnings. Writes nothing.
+def preview(
+    *, actor: User | None, webinar: Webinar, data: bytes, session: str = sessions.FIRST
+) -> AttendancePreview:
+    """What importing ``data``, the report of ``session`` (``sessions.FIRST`` or ``REPEAT``),
+    would do: people, hosts, matched registrations, new attendees, rows that cannot be read,
+    warnings. Writes nothing.
 
-    Refused: neither a host nor the secretariat (PermissionDenied); a webinar not held
-    (``AttendanceRefused``); a file that cannot be used (``AttendanceFileUnusable``)."""
-    _check(actor, webinar)
-    return _read(webinar, data)
+    Refused: neither a host nor the secretariat (PermissionDenied); a webinar not held, or a
+    repeat session it does not have or that was not held (``AttendanceRefused``, field
+    ``session``); a file that cannot be used (``AttendanceFileUnusable``)."""
+    repeat = _check(actor, webinar, session)
+    return _read(webinar, data, repeat)
 
 
-def import_attendance(*, actor: User | None, webinar: Webinar, data: bytes) -> AttendancePreview:
-    """Keep who attended, one ``Attendance`` row per person of the report: a row of the same
-    person from an earlier import is replaced, the others are kept. Importing the same file
-    again changes nothing.
+def import_attendance(
+    *, actor: User | None, webinar: Webinar, data: bytes, session: str = sessions.FIRST
+) -> AttendancePreview:
+    """Keep who attended ``session`` (``sessions.FIRST`` or ``REPEAT``), one ``Attendance``
+    row per person of the report: a row of the same person and session from an earlier
+    import is replaced, the others (the other session's among them) are kept. Importing the
+    same file again changes nothing.
 
     Refused: as ``preview``. Side effects: the rows; one audit entry
-    ("webinars.attendance_imported", counts only) when a row was added or changed; then,
-    once committed, the follow-up e-mails drafted for approval (``follow_up``)."""
+    ("webinars.attendance_imported", counts only) when a row was added or changed; then the
+    follow-up e-mails drafted for approval (``follow_up.draft_follow_up``)."""
     with transaction.atomic():
         webinar = changes.locked(Webinar, pk=webinar.pk)
-        _check(actor, webinar)
-        result = _read(webinar, data)
+        repeat = _check(actor, webinar, session)
+        result = _read(webinar, data, repeat)
         now = timezone.now()
         imported_by = actor if actor is not None and actor.is_authenticated else None
         created = updated = 0
         for person in result.people:
             if person.email:
                 existing = Attendance.objects.filter(
-                    webinar=webinar, email__iexact=person.email
+                    webinar=webinar, repeat=repeat, email__iexact=person.email
                 ).first()
             else:
                 existing = Attendance.objects.filter(
-                    webinar=webinar, email="", name__iexact=person.name
+                    webinar=webinar, repeat=repeat, email="", name__iexact=person.name
                 ).first()
             values = {
                 "name": person.name,
@@ -340,7 +355,11 @@ def import_attendance(*, actor: User | None, webinar: Webinar, data: bytes) -> A
             }
             if existing is None:
                 Attendance.objects.create(
-                    webinar=webinar, imported_at=now, imported_by=imported_by, **values
+                    webinar=webinar,
+                    repeat=repeat,
+                    imported_at=now,
+                    imported_by=imported_by,
+                    **values,
                 )
                 created += 1
                 continue
@@ -364,7 +383,9 @@ def import_attendance(*, actor: User | None, webinar: Webinar, data: bytes) -> A
                 action=WebinarAction.ATTENDANCE_IMPORTED,
                 subject=webinar,
                 summary=(
-                    f"{FORMAT_NAMES[result.format]} report: {len(result.attendees)} attendees, "
+                    f"{FORMAT_NAMES[result.format]} report"
+                    f"{' of the repeat session' if repeat else ''}: "
+                    f"{len(result.attendees)} attendees, "
                     f"{len(result.hosts)} hosts, {created} rows added, {updated} changed"
                 ),
             )

@@ -5,7 +5,7 @@ Every registration (the cancelled ones and those who never had a seat marked) wi
 person attended and for how long; the attendees who had not registered; the hosts, panelists
 and speakers apart; the totals; and the attendees by sex, where a group smaller than five is
 not shown (``SMALLEST_SHOWN``). Personal data: only for the webinar's hosts and the
-secretariat (``may_see``). Two queries, whatever the number of people.
+secretariat (``queries.hosts_or_secretariat``). Two queries, whatever the number of people.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from deepdive.core.permissions import Actor, is_secretariat, require
+from deepdive.core.permissions import Actor, require
 
 from .. import queries
 from ..models import Attendance, Registration, Webinar
-from .service import is_held
+from ..sessions import is_held
 
 # A group of fewer people than this is shown as "fewer than 5", never as its number: with the
 # names on the list beside it, a small count would tell who is who.
@@ -75,16 +75,15 @@ class Sheet:
         return bool(self.attended or self.hosts)
 
 
-def may_see(user: Actor, webinar: Webinar) -> bool:
-    """The webinar's hosts and the secretariat."""
-    return is_secretariat(user) or queries.is_host(user, webinar)
-
-
 def links(webinar: Webinar, *, user: Actor) -> dict[str, object]:
     """What the webinar's page shows of its attendance to ``user``: the link to the
     attendance page (held webinars, for its hosts and the secretariat) and whether any
     attendance was imported yet ("Attendance" rather than "Import attendance")."""
-    if not user.is_authenticated or not is_held(webinar) or not may_see(user, webinar):
+    if (
+        not user.is_authenticated
+        or not is_held(webinar)
+        or not queries.hosts_or_secretariat(user, webinar)
+    ):
         return {"attendance_url": "", "attendance_imported": False}
     return {
         "attendance_url": attendance_url(webinar),
@@ -108,10 +107,21 @@ def suppress(counts: list[tuple[str, int]]) -> list[Group]:
     return [Group(label, None if label in hidden else n) for label, n in counts]
 
 
+def _person_key(row: Attendance) -> tuple[str, str]:
+    """One person of the reports: by address (lower case), else by name."""
+    return ("email", row.email.lower()) if row.email else ("name", row.name.casefold())
+
+
+def _add(people: dict[tuple[str, str], Person], key: tuple[str, str], row: Attendance) -> None:
+    found = people.get(key)
+    minutes = row.minutes + ((found.minutes or 0) if found is not None else 0)
+    people[key] = Person(row.name, row.email, attended=True, minutes=minutes)
+
+
 def attendance_sheet(*, reader: Actor, webinar: Webinar) -> Sheet:
     """The attendance sheet of ``webinar`` for ``reader``, one of its hosts or the secretariat
     (PermissionDenied otherwise)."""
-    require(may_see(reader, webinar))
+    require(queries.hosts_or_secretariat(reader, webinar))
     registrations = list(
         Registration.objects.filter(webinar=webinar).select_related("user").order_by("pk")
     )
@@ -121,22 +131,33 @@ def attendance_sheet(*, reader: Actor, webinar: Webinar) -> Sheet:
     sheet = Sheet(webinar=webinar)
     sexes = {r.pk: r.sex for r in registrations}
     by_sex = {code: 0 for code, _label in SEXES}
+    hosts: dict[tuple[str, str], Person] = {}
+    new: dict[tuple[str, str], Person] = {}
+    counted: set[int | tuple[str, str]] = set()
     for row in rows:
+        # One person, however many rows: the first session's and the repeat's reports, or
+        # two addresses of one registration. Their minutes are summed.
+        person = _person_key(row)
         if row.counted_as_host:
-            sheet.hosts.append(Person(row.name, row.email, attended=True, minutes=row.minutes))
+            _add(hosts, person, row)
             if row.registration_id:
                 host_registrations.add(row.registration_id)
             continue
-        sheet.attended += 1
-        sex = sexes.get(row.registration_id or 0, "")
-        by_sex[sex if sex in by_sex else ""] += 1
         if row.registration_id:
-            # Two rows of one registration (two addresses of one person): their minutes.
             attendee_minutes[row.registration_id] = (
                 attendee_minutes.get(row.registration_id, 0) + row.minutes
             )
+            person_id: int | tuple[str, str] = row.registration_id
         else:
-            sheet.new.append(Person(row.name, row.email, attended=True, minutes=row.minutes))
+            _add(new, person, row)
+            person_id = person
+        if person_id not in counted:
+            counted.add(person_id)
+            sheet.attended += 1
+            sex = sexes.get(row.registration_id or 0, "")
+            by_sex[sex if sex in by_sex else ""] += 1
+    sheet.hosts = list(hosts.values())
+    sheet.new = list(new.values())
     for each in registrations:
         seated = each.status == Registration.Status.REGISTERED
         minutes = attendee_minutes.get(each.pk)

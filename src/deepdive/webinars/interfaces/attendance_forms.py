@@ -14,6 +14,9 @@ MAX_REPORT_BYTES = 5 * 1024 * 1024
 
 
 class ReportForm(forms.Form):
+    """The report's file and, for a webinar with a repeat session (``session_choices``
+    given), which session it is of."""
+
     file = forms.FileField(
         label=capfirst(_("attendance report")),
         help_text=_(
@@ -21,6 +24,18 @@ class ReportForm(forms.Form):
             "at most 5 MB. You will see what it contains before anything is saved."
         ),
     )
+
+    def __init__(
+        self, *args: Any, session_choices: list[tuple[str, str]] | None = None, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        if session_choices:
+            self.fields["session"] = forms.ChoiceField(
+                label=_("Which session is this report of?"),
+                choices=session_choices,
+                initial=session_choices[0][0],
+                widget=forms.RadioSelect,
+            )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -31,3 +46,5 @@ class ReportForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     report = forms.CharField(widget=forms.HiddenInput)
+    # Which session the previewed report is of; the report's signature covers it.
+    session = forms.CharField(widget=forms.HiddenInput, required=False)

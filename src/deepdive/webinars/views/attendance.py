@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from deepdive.core.refusals import Refused
 
+from .. import queries, sessions
 from ..attendance import service, sheet
 from ..interfaces import attendance_export
 from ..interfaces.attendance_forms import ConfirmForm, ReportForm
@@ -30,17 +31,21 @@ from ..models import Webinar
 SIGNED_FOR_SECONDS = 3600
 
 
-def _salt(webinar: Webinar) -> str:
-    return f"webinars.attendance.{webinar.pk}"
+def _salt(webinar: Webinar, session: str) -> str:
+    # The session is in the signature: the confirmation imports what the preview showed.
+    base = f"webinars.attendance.{webinar.pk}"
+    return base if session == sessions.FIRST else f"{base}.{session}"
 
 
-def _signed(webinar: Webinar, data: bytes) -> str:
-    return signing.dumps(base64.b64encode(data).decode("ascii"), salt=_salt(webinar), compress=True)
+def _signed(webinar: Webinar, data: bytes, session: str) -> str:
+    return signing.dumps(
+        base64.b64encode(data).decode("ascii"), salt=_salt(webinar, session), compress=True
+    )
 
 
-def _unsigned(webinar: Webinar, value: str) -> bytes | None:
+def _unsigned(webinar: Webinar, value: str, session: str) -> bytes | None:
     try:
-        text = signing.loads(value, salt=_salt(webinar), max_age=SIGNED_FOR_SECONDS)
+        text = signing.loads(value, salt=_salt(webinar, session), max_age=SIGNED_FOR_SECONDS)
         return base64.b64decode(text, validate=True)
     except (signing.BadSignature, binascii.Error, TypeError, ValueError):
         return None
@@ -54,19 +59,29 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         Webinar.objects.select_related("proposal__call__series", "proposal__lead_organisation"),
         pk=pk,
     )
-    if not service.may_import(request.user, webinar):
+    if not queries.hosts_or_secretariat(request.user, webinar):
         raise PermissionDenied
-    form = ReportForm()
+    # The choice of session only for a webinar with a repeat session.
+    choices = (
+        [(sessions.key(s), sessions.label(s)) for s in sessions.published_sessions(webinar)]
+        if sessions.published_repeat(webinar) is not None
+        else None
+    )
+    form = ReportForm(session_choices=choices)
     result = None
     confirm = None
+    session_label = ""  # which session the previewed report is of, with a repeat only
     refused: list[str] = []  # why a confirmation was not imported (shown above the form)
     if request.method == "POST" and "report" in request.POST:
-        data = _unsigned(webinar, request.POST.get("report", ""))
+        session = request.POST.get("session") or sessions.FIRST
+        data = _unsigned(webinar, request.POST.get("report", ""), session)
         if data is None:
             refused = [_("This preview has expired: choose the file again.")]
         else:
             try:
-                done = service.import_attendance(actor=request.user, webinar=webinar, data=data)
+                done = service.import_attendance(
+                    actor=request.user, webinar=webinar, data=data, session=session
+                )
             except Refused as exc:
                 refused = exc.messages()
             else:
@@ -85,15 +100,22 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("webinars:attendance", pk=webinar.pk)
     elif request.method == "POST":
-        form = ReportForm(request.POST, request.FILES)
+        form = ReportForm(request.POST, request.FILES, session_choices=choices)
         if form.is_valid():
             data = form.cleaned_data["file"].read()
+            session = form.cleaned_data.get("session") or sessions.FIRST
             try:
-                result = service.preview(actor=request.user, webinar=webinar, data=data)
+                result = service.preview(
+                    actor=request.user, webinar=webinar, data=data, session=session
+                )
             except Refused as exc:
                 exc.show_on(form)
             else:
-                confirm = ConfirmForm(initial={"report": _signed(webinar, data)})
+                confirm = ConfirmForm(
+                    initial={"report": _signed(webinar, data, session), "session": session}
+                )
+                if choices:
+                    session_label = dict(choices).get(session, "")
     status = 400 if form.errors or refused else 200
     kept = sheet.attendance_sheet(reader=request.user, webinar=webinar)
     return render(
@@ -105,7 +127,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             "refused": refused,
             "result": result,
             "confirm": confirm,
-            "is_held": service.is_held(webinar),
+            "session_label": session_label,
+            "is_held": sessions.is_held(webinar),
             "sheet": kept,
             "kept": kept.attended + len(kept.hosts),
         },

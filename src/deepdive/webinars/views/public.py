@@ -75,9 +75,10 @@ def programme(request, slug: str):
     )
 
 
-def _webinar(request, pk: int) -> Webinar:
-    """The webinar ``pk`` if the reader may see it (404 otherwise)."""
-    webinar = queries.visible_webinar(request.user, pk)
+def _webinar(request, pk: int, *, details: bool = True) -> Webinar:
+    """The webinar ``pk`` if the reader may see it (404 otherwise); ``details``: see
+    ``queries.visible_webinar``."""
+    webinar = queries.visible_webinar(request.user, pk, details=details)
     if webinar is None:
         raise Http404
     return webinar
@@ -89,7 +90,11 @@ def _zone(request) -> str:
 
 def _detail(request, webinar: Webinar, *, session_form=None, status: int = 200):
     now = timezone.now()
-    context = queries.webinar_page(webinar, user=request.user, reader_zone=_zone(request), now=now)
+    # Asked once: the joining link, the materials and the workspace's button all depend on it.
+    host = queries.hosts_or_secretariat(request.user, webinar)
+    context = queries.webinar_page(
+        webinar, user=request.user, reader_zone=_zone(request), now=now, host=host
+    )
     if session_form is None:
         session_form = SessionForm(
             options=registration.session_options(webinar, now=now), zone=_zone(request)
@@ -98,6 +103,7 @@ def _detail(request, webinar: Webinar, *, session_form=None, status: int = 200):
     # Each session's time, around the world and to add to a calendar; named ("First
     # session", "Repeat session") when the webinar has a published repeat.
     context["world_times"] = queries.session_times(webinar, reader_zone=_zone(request))
+    context["world_times_stamp"] = queries.convert_stamp(context["world_times"])
     context["session_times"] = [item for item in context["world_times"] if item.label]
     context["session_form"] = session_form if session_form.fields else None
     context["my_session"] = (
@@ -105,14 +111,20 @@ def _detail(request, webinar: Webinar, *, session_form=None, status: int = 200):
     )
     context.update(
         queries.workspace_sections(
-            webinar, user=request.user, language=getattr(request, "LANGUAGE_CODE", "")
+            webinar, user=request.user, language=getattr(request, "LANGUAGE_CODE", ""), host=host
         )
     )
     context.update(registration_box(context["registration"]))
     context.update(queries.cancellation_facts(webinar, user=request.user))
     context.update(recordings.page_sections(webinar, user=request.user))
     context.update(attendance_sheet.links(webinar, user=request.user))
-    return render(request, "webinars/detail.html", context, status=status)
+    response = render(request, "webinars/detail.html", context, status=status)
+    # For ``with_player``: the players are read already (a refused form's page allows none).
+    players = context["players"] if status < 300 else []
+    response.player_origins = list(  # type: ignore[attr-defined]
+        dict.fromkeys(p.video.origin for p in players)
+    )
+    return response
 
 
 @never_cache
@@ -130,7 +142,7 @@ def _filename(title: str, fallback: str) -> str:
 @require_safe
 def ics(request, pk: int):
     """One webinar's calendar file; the joining link only for who may see it on the page."""
-    webinar = _webinar(request, pk)
+    webinar = _webinar(request, pk, details=False)  # the file shows none of the page's lists
     session = sessions.by_key(webinar, request.GET.get("session", sessions.FIRST))
     if not webinar.is_published or session is None:
         raise Http404

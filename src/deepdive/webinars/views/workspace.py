@@ -39,7 +39,7 @@ def _webinar(request: HttpRequest, pk: int) -> Webinar:
         Webinar.objects.select_related("proposal__call__series", "proposal__lead_organisation"),
         pk=pk,
     )
-    if not preparation.may_prepare(request.user, webinar):
+    if not queries.hosts_or_secretariat(request.user, webinar):
         raise PermissionDenied
     return webinar
 
