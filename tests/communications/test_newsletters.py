@@ -409,3 +409,56 @@ def test_sending_to_nobody_is_refused_beside_the_field_on_the_page(client, progr
     assert "Nobody is in this audience: there is no one to send it to." in page.text
     assert 'value="series_news" selected' in page.text  # kept what was chosen
     assert not Campaign.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_fields_in_braces_are_filled_for_each_reader(programme):
+    series, _coming = programme
+    issue = write(
+        series,
+        subject="News for {name}",
+        introduction="Dear {name}, welcome to {series}.",
+        blocks=[{"heading": {"en": "For { name }"}, "body": {"en": "<p>Hello {name}</p>"}}],
+    )
+
+    mine = newsletters.render(issue, reader=reader(name="Ama <Osei>"))
+    web = newsletters.render(issue, reader=reader(name="Ama"), web=True)
+
+    assert mine.subject == "News for Ama <Osei>"
+    assert f"Dear Ama <Osei>, welcome to {series.title}." in mine.text
+    assert "Hello Ama &lt;Osei&gt;" in mine.html and "<Osei>" not in mine.html
+    assert "For Ama <Osei>" in mine.text
+    assert "Dear colleague," in web.text and "Ama" not in web.text
+
+
+@pytest.mark.django_db
+def test_an_unknown_field_is_refused_beside_its_field_and_the_form_keeps_the_text(
+    client, programme
+):
+    series, _coming = programme
+    with pytest.raises(newsletters.NewsletterRefused) as refused:
+        write(
+            series,
+            introduction="Dear {first_name},",
+            texts={"fr": {"subject": "Pour {nom}"}},
+            blocks=[{"body": {"es": "<p>{name} {fecha}</p>"}}],
+        )
+    assert set(refused.value.errors) == {"introduction", "subject_fr", "block1_body_es"}
+    assert "{first_name}" in refused.value.errors["introduction"][0]
+    assert "{name}, {series}" in refused.value.errors["introduction"][0]
+
+    client.force_login(SecretariatFactory())
+    page = client.post(
+        reverse("communications:newsletter_new", args=[series.slug]),
+        {
+            "subject": "June",
+            "introduction": "Dear {first_name},",
+            "recordings_days": "30",
+            "include_upcoming": "on",
+            "blocks": "1",
+        },
+    )
+    assert page.status_code == 422
+    assert "{first_name} is not a field the platform can fill" in page.text
+    assert "Dear {first_name}," in page.text
+    assert not NewsletterIssue.objects.exists()

@@ -1,5 +1,6 @@
 """The public webinar page stays cheap: its "time around the world" tables are kept under a
-stamp of what they show (never out of date), and its reads do not grow with what it lists."""
+stamp of what they show (never out of date), its reads do not grow with what it lists, and the
+whole page is kept briefly for anonymous readers, never once anything it shows has changed."""
 
 import re
 from datetime import timedelta
@@ -11,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deepdive.directory.models import Affiliation
-from deepdive.webinars.models import Material
-from tests.accounts.factories import AffiliationFactory
+from deepdive.webinars import cancellation, queries, recordings
+from deepdive.webinars import registration as registrations
+from deepdive.webinars.models import Material, Registration, Speaker, Webinar
+from tests.accounts.factories import AffiliationFactory, SecretariatFactory
 from tests.webinars.factories import (
     CallFactory,
     ProposalFactory,
@@ -120,7 +123,9 @@ def test_the_page_reads_the_same_whatever_it_lists(client, webinar):
     assert "Slides for hosts" not in page
     client.logout()
     anonymous_five, page = count(client)
-    assert anonymous_five == anonymous_three <= 11
+    # Besides the page's reads, the two of the stamp under which it is kept (a new material:
+    # a new stamp, so the page is read afresh).
+    assert anonymous_five == anonymous_three <= 13
     assert page.count("Slides for public") == 2 and "Slides for members" not in page
 
 
@@ -146,3 +151,100 @@ def test_the_calendar_file_reads_only_the_webinar(client, webinar, django_assert
         response = client.get(reverse("webinars:ics", kwargs={"pk": webinar.pk}))
     assert response.status_code == 200
     assert b"SUMMARY:Child labour in West African cocoa" in response.content
+
+
+# ------------------------------------------------------------------------- the kept page
+
+
+def test_the_kept_page_shows_a_new_material_at_once(client, webinar):
+    assert "Slides for public" not in client.get(webinar.get_absolute_url()).content.decode()
+    material(webinar, "public")
+    assert "Slides for public" in client.get(webinar.get_absolute_url()).content.decode()
+
+
+def test_the_kept_page_costs_at_most_three_queries(client, webinar, django_assert_max_num_queries):
+    first = client.get(webinar.get_absolute_url())
+    with django_assert_max_num_queries(3):
+        again = client.get(webinar.get_absolute_url())
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert "no-cache" in again["Cache-Control"]  # browsers and proxies still ask each time
+
+
+def test_the_kept_page_says_at_once_that_the_webinar_is_cancelled(client, webinar):
+    assert (
+        "This webinar is cancelled." not in client.get(webinar.get_absolute_url()).content.decode()
+    )
+    cancellation.cancel_webinar(
+        actor=SecretariatFactory(), webinar=webinar, reason="The speakers cannot travel."
+    )
+    page = client.get(webinar.get_absolute_url()).content.decode()
+    assert "This webinar is cancelled." in page and "The speakers cannot travel." in page
+
+
+def test_filling_the_last_seat_gives_the_page_a_new_stamp(webinar):
+    """The page shows an anonymous reader nothing of its seats yet; its stamp follows them
+    anyway, so a page that shows them one day is never out of date."""
+    webinar.capacity = 1
+    webinar.save()
+    now = timezone.now()
+    before = queries.webinar_page_freshness(webinar.pk, now=now, cap=30)
+    registrations.register(actor=member(), webinar=webinar)
+    assert Registration.objects.get().status == Registration.Status.REGISTERED
+    after = queries.webinar_page_freshness(webinar.pk, now=now, cap=30)
+    assert before is not None and after is not None and before.stamp != after.stamp
+
+
+def test_the_page_is_never_kept_across_a_start_or_an_end(webinar):
+    now = timezone.now()
+    assert queries.webinar_page_freshness(webinar.pk, now=now, cap=30).seconds == 30
+    webinar.starts_at = now + timedelta(seconds=12)
+    webinar.save()
+    assert queries.webinar_page_freshness(webinar.pk, now=now, cap=30).seconds == 12
+    webinar.starts_at = now - timedelta(minutes=webinar.minutes, seconds=-7)  # ends in 7 s
+    webinar.save()
+    assert queries.webinar_page_freshness(webinar.pk, now=now, cap=30).seconds == 7
+    RepeatSessionFactory(webinar=webinar, starts_at=now + timedelta(seconds=5))
+    assert queries.webinar_page_freshness(webinar.pk, now=now, cap=30).seconds == 5
+    webinar.published_at = None
+    webinar.save()
+    assert queries.webinar_page_freshness(webinar.pk, now=now, cap=30) is None
+
+
+def test_a_signed_in_reader_never_gets_the_kept_page(client, webinar):
+    anonymous = client.get(webinar.get_absolute_url()).content.decode()
+    assert "Log in to register" in anonymous
+    client.force_login(member())
+    page = client.get(webinar.get_absolute_url()).content.decode()
+    assert "Log in to register" not in page
+    assert 'action="/webinars/' in page  # the registration form
+
+
+@pytest.fixture
+def held():
+    start = timezone.now() - timedelta(days=3)
+    webinar = PublishedWebinarFactory(
+        proposal=ProposalFactory(title="Cocoa and child labour"),
+        starts_at=start,
+        planned_start=start,
+        state=Webinar.State.HELD,
+    )
+    Speaker.objects.create(webinar=webinar, name="Aïssata Koné", consents_to_recording=True)
+    return webinar
+
+
+def test_a_published_recording_shows_at_once_with_the_same_policy_when_kept(client, held):
+    policy = client.get(held.get_absolute_url()).get("Content-Security-Policy", "")
+    assert "youtube" not in policy
+    secretariat = SecretariatFactory()
+    recording = recordings.add_recording(
+        actor=secretariat, webinar=held, url="https://youtu.be/dQw4w9WgXcQ", language="en"
+    )
+    assert "Play the recording" not in client.get(held.get_absolute_url()).content.decode()
+    recordings.publish(actor=secretariat, recording=recording)
+    fresh = client.get(held.get_absolute_url())
+    kept = client.get(held.get_absolute_url())
+    assert "Play the recording (loads from YouTube)" in kept.content.decode()
+    assert kept.content == fresh.content
+    assert "frame-src 'self' https://www.youtube-nocookie.com" in kept["Content-Security-Policy"]
+    assert kept["Content-Security-Policy"] == fresh["Content-Security-Policy"]

@@ -185,6 +185,10 @@ class NewsletterForm(forms.Form):
                 label=_("Introduction (%(language)s)") % {"language": name},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=_(
+                    "You may write {name} for each recipient's name and {series} for the "
+                    "series' title, here and in the blocks."
+                ),
             )
             for n in range(1, self.block_count + 1):
                 self.fields[f"block{n}_heading_{code}"] = forms.CharField(

@@ -35,8 +35,8 @@ import css_inline
 import nh3
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import linebreaks, strip_tags
+from django.utils import timezone, translation
+from django.utils.html import escape, linebreaks, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -64,6 +64,9 @@ LANGUAGES = queries.LANGUAGES  # en, fr, es: English is required, the others fal
 TEXT_FIELDS = ("subject", "introduction")
 MAX_BLOCKS = 10
 MAX_DAYS = 366
+# What the secretariat may write in braces in an issue's texts, filled for each recipient.
+FIELDS = ("name", "series")
+_FIELD = re.compile(r"\{\s*([^{}\s]+)\s*\}")
 
 
 class NewsletterRefused(Refused):
@@ -175,6 +178,18 @@ def _in_language(values: Any, language: str) -> str:
     return str(values.get(language) or values.get("en") or "")
 
 
+def unknown_fields(text: str) -> list[str]:
+    """The fields in braces in ``text`` that ``FIELDS`` does not know, as written."""
+    return sorted(
+        {"{" + m.group(1) + "}" for m in _FIELD.finditer(text) if m.group(1) not in FIELDS}
+    )
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """``text`` with each known field in braces replaced by its value."""
+    return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
 class Composer:
     """What every rendering of an issue shares, read once: the programme's sections and the
     cards' alt texts (per language)."""
@@ -218,21 +233,30 @@ class Composer:
                 "zone": zone.replace("_", " "),
                 "offset": webinar_queries.offset_label(closes),
             }
-        blocks = [
-            {
-                "heading": _in_language(block.get("heading"), language),
-                "body": mark_safe(  # noqa: S308 (cleaned by nh3 when saved, and again here)
-                    clean_html(_in_language(block.get("body"), language))
-                ),
-                "text": as_text(_in_language(block.get("body"), language)),
-            }
-            for block in (issue.blocks if isinstance(issue.blocks, list) else [])
-            if isinstance(block, dict)
-        ]
-        introduction = str(issue.local_text("introduction", language))
+        with translation.override(language):
+            anyone = _("colleague")  # the name of a reader we do not know (the web version)
+        fields = {
+            "name": ("" if web else reader.name) or anyone,
+            "series": self.series.text("title", language) or self.series.title,
+        }
+        in_html = {key: str(escape(value)) for key, value in fields.items()}
+        blocks = []
+        for block in issue.blocks if isinstance(issue.blocks, list) else []:
+            if not isinstance(block, dict):
+                continue
+            body = clean_html(_in_language(block.get("body"), language))
+            blocks.append(
+                {
+                    "heading": fill(_in_language(block.get("heading"), language), fields),
+                    # cleaned by nh3 when saved and again here; the fields' values escaped
+                    "body": mark_safe(fill(body, in_html)),  # noqa: S308
+                    "text": fill(as_text(body), fields),
+                }
+            )
+        introduction = fill(str(issue.local_text("introduction", language)), fields)
         return {
             "language": language,
-            "subject": str(issue.local_text("subject", language)),
+            "subject": fill(str(issue.local_text("subject", language)), fields),
             "introduction": introduction,
             "introduction_html": mark_safe(linebreaks(introduction, autoescape=True)),  # noqa: S308
             "blocks": [b for b in blocks if b["heading"] or b["text"].strip()],
@@ -354,6 +378,37 @@ def _texts(raw: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return texts
 
 
+def _unknown_fields(
+    subject: str,
+    introduction: str,
+    texts: dict[str, dict[str, str]],
+    blocks: list[dict[str, Any]],
+) -> dict[str | None, list[str]]:
+    """An error for each text (named as the form names its field) that uses a field in
+    braces other than ``FIELDS``."""
+    written: dict[str, str] = {"subject": subject, "introduction": introduction}
+    for code, values in texts.items():
+        for field, text in values.items():
+            written[f"{field}_{code}"] = text
+    for n, block in enumerate(blocks[:MAX_BLOCKS], start=1):
+        for part in ("heading", "body"):
+            values = block.get(part, {})
+            for code in LANGUAGES:
+                text = str(values.get(code, "") or "")
+                # what is kept of the HTML: a script's braces are gone with the script
+                written[f"block{n}_{part}_{code}"] = clean_html(text) if part == "body" else text
+    known = ", ".join("{" + field + "}" for field in FIELDS)
+    errors: dict[str | None, list[str]] = {}
+    for name, text in written.items():
+        unknown = unknown_fields(text)
+        if unknown:
+            errors[name] = [
+                _("%(fields)s is not a field the platform can fill; use %(known)s.")
+                % {"fields": ", ".join(unknown), "known": known}
+            ]
+    return errors
+
+
 def save_issue(
     *,
     actor: User,
@@ -392,6 +447,7 @@ def save_issue(
         errors["recordings_days"] = [
             _("Give a number of days between 1 and %(max)s.") % {"max": MAX_DAYS}
         ]
+    errors.update(_unknown_fields(subject, introduction, kept_texts, blocks or []))
     if not _has_content(
         blocks=kept_blocks, sections=[include_upcoming, include_recordings, include_call]
     ):

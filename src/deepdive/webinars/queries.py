@@ -14,8 +14,10 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
+from django.db import connections, router
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     Max,
@@ -28,7 +30,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Concat, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -39,11 +41,12 @@ from deepdive.core.permissions import Actor, is_secretariat
 from deepdive.core.timezones import canonical_zone, is_valid_zone
 from deepdive.directory.models import Affiliation, Organisation
 from deepdive.proposals.models import WEBINAR_LANGUAGES, CoSubmitter, Proposal
+from deepdive.proposals.models import Speaker as ProposalSpeaker
 from deepdive.series.models import Call, Series
 
 from . import sessions
 from .interfaces import calendar
-from .models import Material, Registration, Webinar
+from .models import AgendaItem, Captions, Material, Recording, Registration, Webinar
 from .models import Speaker as WorkspaceSpeaker
 
 DEFAULT_ZONE = "Europe/Paris"
@@ -510,6 +513,142 @@ def programme_freshness(slug: str, *, now: datetime, cap: int) -> tuple[str, int
     return stamp, seconds
 
 
+@dataclass(frozen=True)
+class PageFreshness:
+    """For keeping a webinar's page for anonymous readers: ``stamp`` changes with anything
+    the page shows them; ``seconds`` the page may be kept; ``players``: its published
+    recordings (none: the page needs no policy for players)."""
+
+    stamp: str
+    seconds: int
+    players: int
+
+
+# A stand-in key, replaced by the webinar's in the stamp's SQL (``_page_stamp``).
+_ANY_WEBINAR = -7_650_321
+# The stamp's SQL and parameters per database, and where the webinar's key goes in them.
+_page_stamp_sql: dict[str, tuple[str, list[Any], int]] = {}
+
+
+def _page_stamp_rows(pk: int) -> QuerySet[Any, Any]:
+    """The row of the webinar ``pk`` with what its page shows an anonymous reader: the
+    webinar's and its proposal's change times, the series' title, address, languages and
+    zone, the lead organisation's change time, the repeat session, and for each related table
+    a count with the latest change time, or with the highest key for rows that have none
+    (agenda items and speakers are replaced when edited, never changed in place; materials
+    are added or removed). The registrations are in it too, though the page shows an
+    anonymous reader nothing of them yet. The published recordings' count comes last."""
+
+    def summary(rows: QuerySet[Any], webinar: str, *expressions: Any) -> Subquery:
+        """``expressions`` aggregated over ``rows`` whose ``webinar`` path is the webinar, as
+        one text (NULL when there are none)."""
+        parts: list[Any] = []
+        for expression in expressions:
+            parts += [Value(":"), Cast(expression, CharField())]
+        grouped = rows.filter(**{webinar: OuterRef("pk")}).order_by().values(webinar)
+        text = Concat(*parts, output_field=CharField())
+        return Subquery(grouped.annotate(value=text).values("value")[:1])
+
+    confirmed = CoSubmitter.objects.filter(
+        status=CoSubmitter.Status.CONFIRMED, organisation__isnull=False
+    )
+    shown = Recording.objects.filter(webinar=OuterRef("pk"), published_at__isnull=False)
+    return (
+        published()
+        .filter(pk=pk)
+        .order_by()
+        .annotate(
+            co_hosts=summary(
+                confirmed,
+                "proposal__webinar",
+                Count("pk"),
+                Max("organisation_id"),
+                Max("organisation__updated_at"),
+            ),
+            proposal_speakers=summary(
+                ProposalSpeaker.objects.all(), "proposal__webinar", Count("pk"), Max("pk")
+            ),
+            agenda_items=summary(AgendaItem.objects.all(), "webinar", Count("pk"), Max("pk")),
+            listed=summary(WorkspaceSpeaker.objects.all(), "webinar", Count("pk"), Max("pk")),
+            files=summary(Material.objects.all(), "webinar", Count("pk"), Max("pk")),
+            videos=summary(Recording.objects.all(), "webinar", Count("pk"), Max("updated_at")),
+            tracks=summary(
+                Captions.objects.all(), "recording__webinar", Count("pk"), Max("updated_at")
+            ),
+            registered=summary(
+                Registration.objects.all(), "webinar", Count("pk"), Max("updated_at")
+            ),
+            players=Subquery(
+                shown.order_by().values("webinar").annotate(n=Count("pk")).values("n")[:1]
+            ),
+        )
+        .values_list(
+            "updated_at",
+            "starts_at",
+            "minutes",
+            "state",
+            "proposal__updated_at",
+            "proposal__lead_organisation__updated_at",
+            "proposal__call__series__title",
+            "proposal__call__series__slug",
+            "proposal__call__series__languages",
+            "proposal__call__timetable_rules__reference_timezone",
+            "repeat__pk",
+            "repeat__starts_at",
+            "repeat__cancelled_at",
+            "co_hosts",
+            "proposal_speakers",
+            "agenda_items",
+            "listed",
+            "files",
+            "videos",
+            "tracks",
+            "registered",
+            "players",
+        )
+    )
+
+
+def _page_stamp(pk: int) -> tuple[Any, ...] | None:
+    """``_page_stamp_rows(pk)``'s row as the database gives it (values only compared, never
+    read, except the last). Its SQL is built once per database: building its ten subqueries
+    costs many times more than running them."""
+    alias = router.db_for_read(Webinar)
+    compiled = _page_stamp_sql.get(alias)
+    if compiled is None:
+        sql, params = _page_stamp_rows(_ANY_WEBINAR).query.get_compiler(alias).as_sql()
+        compiled = _page_stamp_sql[alias] = (sql, list(params), list(params).index(_ANY_WEBINAR))
+    sql, params, at = compiled
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [*params[:at], pk, *params[at + 1 :]])
+        return cursor.fetchone()
+
+
+def webinar_page_freshness(pk: int, *, now: datetime, cap: int) -> PageFreshness | None:
+    """``PageFreshness`` of the public page of the webinar ``pk`` (``_page_stamp_rows``
+    lists what its stamp reads): kept at most ``cap`` seconds and never across a session's
+    start or end (the page then calls the webinar past, or stops offering to register). Two
+    queries; None when the webinar is not on the programme (a 404 for an anonymous reader)."""
+    times = list(
+        published()
+        .filter(pk=pk)
+        .order_by()
+        .values_list("starts_at", "minutes", "repeat__starts_at")[:1]
+    )
+    row = _page_stamp(pk) if times else None
+    if row is None:
+        return None
+    start, minutes, repeat = times[0]
+    length = timedelta(minutes=minutes)
+    starts = [moment for moment in (start, repeat) if moment is not None]
+    seconds = cap
+    for moment in [*starts, *(begin + length for begin in starts)]:
+        if moment > now:
+            seconds = min(seconds, int((moment - now).total_seconds()))
+    stamp = "|".join("" if value is None else str(value) for value in (pk, *row))
+    return PageFreshness(stamp=stamp, seconds=seconds, players=row[-1] or 0)
+
+
 # ------------------------------------------------------------------------- a webinar's page
 
 
@@ -832,3 +971,26 @@ def registrations_of(user) -> QuerySet[Registration]:
     return Registration.objects.alias(address=Lower("email")).filter(
         Q(user=user) | Q(user__isnull=True, address__in=verified)
     )
+
+
+def past_audience_zones(series: Series, *, before: datetime | None = None) -> dict[str, int]:
+    """The time zones of the people who came to ``series`` before: zone → count of the
+    registrations holding a seat for its webinars already started (before ``before``, by
+    default now), plus once more each attendance row matched to one of them (who came weighs
+    twice who only registered). Registrations without a zone do not count. Two aggregated
+    queries, whatever the number of people (issue 15: the next call's default audience learns
+    from the series' past audience)."""
+    before = timezone.now() if before is None else before
+    seated = (Registration.Status.REGISTERED, Registration.Status.OFFERED)
+    registrations = Registration.objects.filter(
+        webinar__proposal__call__series=series,
+        webinar__starts_at__lt=before,
+        status__in=seated,
+    ).exclude(timezone="")
+    counts: dict[str, int] = {}
+    for zone, n in registrations.order_by().values_list("timezone").annotate(n=Count("pk")):
+        counts[zone] = counts.get(zone, 0) + n
+    attended = registrations.filter(attendance__counted_as_host=False)
+    for zone, n in attended.order_by().values_list("timezone").annotate(n=Count("attendance")):
+        counts[zone] = counts.get(zone, 0) + n
+    return {zone: n for zone, n in counts.items() if is_valid_zone(zone)}

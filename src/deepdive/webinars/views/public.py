@@ -131,7 +131,25 @@ def _detail(request, webinar: Webinar, *, session_form=None, status: int = 200):
 @require_safe
 @with_player
 def detail(request, pk: int):
-    return _detail(request, _webinar(request, pk))
+    """A webinar's page; kept briefly for anonymous readers (signed-in readers see their own
+    registration, links and materials: always rendered afresh, without reading the stamp)."""
+    if request.user.is_authenticated:
+        return _detail(request, _webinar(request, pk))
+    freshness = queries.webinar_page_freshness(pk, now=timezone.now(), cap=30)
+    if freshness is None:
+        raise Http404
+    response = anonymous_page(
+        request,
+        # A new key with any change to what the page shows; never kept across a session's
+        # start or end.
+        key=f"webinar:{freshness.stamp}",
+        seconds=freshness.seconds,
+        render=lambda: _detail(request, _webinar(request, pk)),
+    )
+    if getattr(response, "player_origins", None) is None and not freshness.players:
+        # A kept copy without players needs no player policy: ``with_player`` need not ask.
+        response.player_origins = []  # type: ignore[attr-defined]
+    return response
 
 
 def _filename(title: str, fallback: str) -> str:
