@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("selection",),  # ends at the decision and the host's answer (creates the webinar)
     ("timetable",),  # plans, and publishes through webinars' operations
     ("communications", "insight"),
-    ("dashboard",),  # the home page, the dashboards and the manage home
+    ("dashboard", "api"),  # the home page, the dashboards and the manage home; the public API
     ("demo",),
 ]
 

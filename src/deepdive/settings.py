@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_filters",
+    "rest_framework",  # the public API (deepdive.api)
+    "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
     "anymail",  # webhooks of an e-mail service: bounces and complaints (outbox.webhooks)
@@ -80,8 +82,10 @@ INSTALLED_APPS = [
     "deepdive.selection",
     "deepdive.timetable",
     "deepdive.communications",
+    "deepdive.insight",
     "deepdive.outbox",
     "deepdive.dashboard",
+    "deepdive.api",
     "deepdive.demo",
 ]
 
@@ -281,3 +285,35 @@ WEBINAR_MATERIAL_MAX_BYTES = int(
     os.environ.get("DEEPDIVE_WEBINAR_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
 )
 DEMO_PASSWORD = os.environ.get("DEEPDIVE_DEMO_PASSWORD", "deepdive-demo")
+
+# The public, read-only API at /api/ (deepdive.api): anonymous, no session or CSRF touched,
+# throttled per client address. The throttle counts in the default cache, which is per
+# process (LocMem) unless a shared cache is configured: with N processes a client gets up to
+# N times the rate.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["deepdive.api.throttling.PerClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("DEEPDIVE_API_RATE", "120/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A client is its address: REMOTE_ADDR, or behind TRUSTED_PROXIES proxies the address
+    # they saw (a client's own X-Forwarded-For is not believed).
+    "NUM_PROXIES": TRUSTED_PROXIES,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Deep Dive public API",
+    "DESCRIPTION": (
+        "What is public about the webinar series: series, calls, published webinars, themes, "
+        "Outcomes, languages, hosts' organisations, recordings, public materials and the "
+        "public summary of the workplan's coverage. Read-only and anonymous; never personal "
+        "data or a joining link."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": False,
+    # The endpoints in the order of deepdive/api/urls.py (series first), not alphabetical.
+    "SORT_OPERATIONS": False,
+}

@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("deepdive.timetable.urls")),
     path("", include("deepdive.webinars.urls")),
     path("", include("deepdive.communications.urls")),
+    path("", include("deepdive.insight.urls")),
+    path("api/", include("deepdive.api.urls")),
     path("", include("deepdive.outbox.urls")),
     # An e-mail service's webhooks (bounces, complaints); 404 unless their secret is set.
     path("anymail/", include("deepdive.outbox.webhooks")),

@@ -47,6 +47,7 @@ from .recordings import publish_pilot_recording
 from .reviews import load_reviewed_call
 from .selected import PILOT_SLUG, load_pilot_call, load_selected_call
 from .webinars import cancel_webinars, load_published_call
+from .workplan import link_outputs
 from .workspaces import SECRETARIAT, hold_pilot
 
 CALL_ZONE = "Europe/Zurich"
@@ -84,7 +85,8 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
     (``recordings.py``); the series' branding; the communications officers of the Supply
     Chains members and an invitation campaign sent to the workers' organisations
     (``invitations.py``, its e-mails queued); a newsletter issue sent to them too and a draft
-    issue (``newsletters.py``); one audit entry. Two transactions: the webinar the demo
+    issue (``newsletters.py``); the workplan Outputs of the webinars (``workplan.py``); one
+    audit entry. Two transactions: the webinar the demo
     cancels is cancelled in the second (``webinars.cancel_webinars``), and the campaigns are
     sent after it.
     Existing rows are left as they are, except that the series' and calls' French and Spanish
@@ -108,6 +110,7 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         "cancelled webinars": 0,
         "campaigns": 0,
         "newsletter issues": 0,
+        "webinars linked to workplan Outputs": 0,
     }
     with transaction.atomic():
         load_reference_data()
@@ -155,6 +158,7 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         # After the cancellation: the campaign invites to a webinar that takes place.
         created["campaigns"] += send_earlier_invitation(series=series)
         created["newsletter issues"] += load_newsletters(series=series)
+        created["webinars linked to workplan Outputs"] += link_outputs(series=series)
         if any(created.values()):
             audit.record(
                 actor=None, action=DemoAction.LOADED, summary=f"Demo data loaded: {created}"

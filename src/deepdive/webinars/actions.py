@@ -61,3 +61,4 @@ class WebinarAction(AuditAction):
     RECORDING_UNPUBLISHED = "webinars.recording_unpublished", _("Recording unpublished")
     FOLLOW_UP_DRAFTED = "webinars.follow_up_drafted", _("Follow-up e-mails drafted for approval")
     FEEDBACK_GIVEN = "webinars.feedback_given", _("Feedback on a webinar given or changed")
+    OUTPUTS_SET = "webinars.outputs_set", _("Workplan Outputs of the webinar set")

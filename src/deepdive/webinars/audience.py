@@ -9,6 +9,10 @@ The default, worked out from the directory and the proposal:
   in proportion to how many are in each zone. An organisation counts once; one with several
   countries is split equally over the main time zones (``Country.timezone``) of its countries;
   one with no country does not count.
+- The series' past audience weighs in beside the members (issue 15, "the next call's default
+  audience learns from it"): the zones of the registrants and attendees of the series'
+  webinars already held (``queries.past_audience_zones``) take ``PAST_SHARE`` of the members'
+  half, the directory's members the rest; when either has nothing, the other takes it all.
 - The other half is spread equally over the main time zones of the proposal's countries of
   action (a country sharing a zone with another adds to it).
 - When one half has nothing to go to, the other takes all; when both have nothing, the whole
@@ -23,11 +27,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from deepdive.directory.models import Organisation
 
+from . import queries
+
 MEMBERS_SHARE = 0.5
+# Of the members' half, the part that goes to the series' past registrants and attendees.
+PAST_SHARE = 0.5
 
 
 def _member_zones(action_group_id: int | None) -> dict[str, float]:
@@ -78,10 +87,22 @@ def whole_per_cents(shares: dict[str, float]) -> dict[str, int]:
     return dict(sorted(floors.items(), key=lambda item: (-item[1], item[0])))
 
 
-def member_shares(call: Any) -> dict[str, float]:
-    """The members' half of every default audience of ``call``: zone → share. The same for
-    all its webinars, so a page or a run over many webinars works it out once."""
-    return _shares(_member_zones(call.series.action_group_id))
+def member_shares(call: Any, *, before: datetime | None = None) -> dict[str, float]:
+    """The members' half of every default audience of ``call``: zone → share, the directory's
+    members with the series' past audience (of the webinars started before ``before``, by
+    default now). The same for all its webinars, so a page or a run over many webinars works
+    it out once."""
+    members = _shares(_member_zones(call.series.action_group_id))
+    zones = queries.past_audience_zones(call.series, before=before)
+    past = _shares({zone: float(n) for zone, n in zones.items()})
+    if not (members and past):
+        return members or past
+    combined: dict[str, float] = defaultdict(float)
+    for zone, share in members.items():
+        combined[zone] += (1 - PAST_SHARE) * share
+    for zone, share in past.items():
+        combined[zone] += PAST_SHARE * share
+    return dict(combined)
 
 
 def default_audience(webinar: Any, *, members: dict[str, float] | None = None) -> dict[str, int]:

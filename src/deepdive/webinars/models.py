@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deepdive.directory.models import Organisation
 from deepdive.proposals.models import Proposal
+from deepdive.reference.models import Output
 from deepdive.series.models import Call, Series
 
 
@@ -111,6 +112,11 @@ class Webinar(models.Model):
     host_active_at = models.DateTimeField(_("host's last activity"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # The workplan Outputs the webinar serves (its series' Action Group's), set by its hosts or
+    # the secretariat (``workplan.set_outputs``); the insight reports count them.
+    outputs = models.ManyToManyField(
+        Output, blank=True, related_name="webinars", verbose_name=_("workplan Outputs")
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

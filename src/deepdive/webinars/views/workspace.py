@@ -28,8 +28,9 @@ from deepdive.accounts.models import User
 from deepdive.core.permissions import is_secretariat
 from deepdive.core.refusals import Refused
 
-from .. import preparation, queries, readiness
+from .. import preparation, queries, readiness, workplan
 from ..interfaces import workspace_forms as forms
+from ..interfaces.workplan_form import OutputsForm
 from ..models import Material, Webinar
 
 
@@ -118,6 +119,12 @@ SECTIONS: dict[str, Section] = {
     ),
     "material": Section(
         forms.MaterialForm, preparation.add_material, _("The file is uploaded."), "materials"
+    ),
+    "outputs": Section(
+        OutputsForm,
+        workplan.set_outputs,
+        _("The workplan Outputs are saved."),
+        "workplan-outputs",
     ),
     "send_back": Section(
         forms.SendBackForm,

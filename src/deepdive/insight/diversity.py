@@ -1,0 +1,164 @@
+"""Diversity of the series: who proposed, who was selected and whose webinar was held, side by
+side, per call or for the whole series.
+
+The words and the ways of counting are the selection's (``selection.optimiser_input``), read
+with its own ``proposal_entry`` so both always agree:
+
+- partner types: those of the lead and of the co-submitting organisations that confirmed;
+- ILO regions: those of the countries of action, or of the lead organisation's countries when
+  none is given;
+- Pathfinder Countries: a proposal with action in a Pathfinder Country (as saved);
+- themes and sectors: the proposal's;
+- joint proposals: two or more organisations that confirmed (the lead counts).
+
+A proposal counts once in each partner type, region, theme or sector it has, so a column may
+add up to more than its number of proposals. *Selected*: the decision selected it; *held*:
+its webinar was held. Organisations, not people: nothing is suppressed. The number of queries
+does not grow with the rows (one query and its prefetches).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from deepdive.core.permissions import Actor, require_secretariat
+from deepdive.proposals.models import Proposal
+from deepdive.reference.models import PartnerType, Sector, Theme
+from deepdive.reference.regions import IloRegion
+from deepdive.selection.models import Decision
+from deepdive.selection.optimiser_input import proposal_entry
+from deepdive.webinars.models import Webinar
+
+from .coverage import HELD_STATES
+from .participation import Filters
+
+STAGES = ("proposed", "selected", "held")
+STAGE_LABELS = {"proposed": _("Proposals"), "selected": _("Selected"), "held": _("Held")}
+
+
+@dataclass
+class Line:
+    """One category (a partner type, a region…): how many proposals, selected, held."""
+
+    key: str
+    label: str
+    proposed: int
+    selected: int
+    held: int
+
+    def values(self) -> list[int]:
+        return [self.proposed, self.selected, self.held]
+
+
+@dataclass
+class Dimension:
+    key: str
+    title: str
+    lines: list[Line]
+
+
+@dataclass
+class Diversity:
+    filters: Filters
+    totals: Line
+    dimensions: list[Dimension]
+
+
+def _proposals(filters: Filters) -> QuerySet[Proposal]:
+    found = Proposal.objects.filter(
+        call__series=filters.series, status=Proposal.Status.SUBMITTED
+    ).order_by("pk")
+    if filters.call is not None:
+        found = found.filter(call=filters.call)
+    if filters.start is not None:
+        found = found.filter(submitted_at__gte=datetime.combine(filters.start, time(), UTC))
+    if filters.end is not None:
+        found = found.filter(submitted_at__lte=datetime.combine(filters.end, time.max, UTC))
+    selected = Decision.objects.filter(proposal=OuterRef("pk"), outcome=Decision.Outcome.SELECTED)
+    held = Webinar.objects.filter(proposal=OuterRef("pk"), state__in=HELD_STATES)
+    return (
+        found.annotate(is_selected=Exists(selected), is_held=Exists(held))
+        .select_related("lead_organisation__partner_type")
+        .prefetch_related(
+            "themes",
+            "outcomes",
+            "sectors",
+            "countries",
+            "lead_organisation__countries",
+            "co_submitters__organisation__partner_type",
+        )
+    )
+
+
+def _lines(
+    facts: list[tuple[dict, bool, bool]],
+    keys: Callable[[dict], Iterable[str]],
+    labels: dict[str, str],
+) -> list[Line]:
+    counts: dict[str, Counter[str]] = {stage: Counter() for stage in STAGES}
+    for entry, selected, held in facts:
+        for key in set(keys(entry)):
+            counts["proposed"][key] += 1
+            counts["selected"][key] += selected
+            counts["held"][key] += held
+    order = [key for key in labels if counts["proposed"][key]] + sorted(
+        key for key in counts["proposed"] if key not in labels
+    )
+    return [
+        Line(
+            key,
+            labels.get(key, key),
+            counts["proposed"][key],
+            counts["selected"][key],
+            counts["held"][key],
+        )
+        for key in order
+    ]
+
+
+def diversity(*, reader: Actor | None, filters: Filters) -> Diversity:
+    """The diversity of the proposals, selected and held webinars within ``filters`` (the
+    period: the day each proposal was submitted). The secretariat only (``PermissionDenied``)."""
+    require_secretariat(reader)
+    facts = []
+    for proposal in _proposals(filters):
+        entry = proposal_entry(proposal, 0.0)
+        entry["sectors"] = [s.code for s in proposal.sectors.all()]
+        # The annotations of ``_proposals``, unknown to the stubs.
+        selected = bool(proposal.is_selected)  # type: ignore[attr-defined]
+        held = bool(proposal.is_held)  # type: ignore[attr-defined]
+        facts.append((entry, selected, held))
+    partner_types = {p.code: str(p) for p in PartnerType.objects.all()}
+    themes = {t.code: str(t) for t in Theme.objects.all()}
+    sectors = {s.code: str(s) for s in Sector.objects.all()}
+    regions = {code: str(label) for code, label in IloRegion.choices}
+    yes = {"yes": str(_("Yes"))}
+    totals = _lines(facts, lambda entry: ["all"], {"all": str(_("All"))})
+    dimensions = [
+        Dimension(
+            "partner_types",
+            str(_("Partner types")),
+            _lines(facts, lambda e: e["org_types"], partner_types),
+        ),
+        Dimension("regions", str(_("ILO regions")), _lines(facts, lambda e: e["regions"], regions)),
+        Dimension(
+            "pathfinder",
+            str(_("Action in a Pathfinder Country")),
+            _lines(facts, lambda e: ["yes"] if e["pathfinder"] else [], yes),
+        ),
+        Dimension("themes", str(_("Themes")), _lines(facts, lambda e: e["themes"], themes)),
+        Dimension("sectors", str(_("Sectors")), _lines(facts, lambda e: e["sectors"], sectors)),
+        Dimension(
+            "joint",
+            str(_("Joint proposals")),
+            _lines(facts, lambda e: ["yes"] if len(e["organisations"]) >= 2 else [], yes),
+        ),
+    ]
+    empty = Line("all", str(_("All")), 0, 0, 0)
+    return Diversity(filters=filters, totals=totals[0] if totals else empty, dimensions=dimensions)

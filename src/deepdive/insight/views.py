@@ -1,0 +1,195 @@
+"""The workplan coverage (the secretariat's page and the public summary) and the diversity of
+a series (the secretariat's page), filtered in the address (``?call=…&start=…&end=…``).
+Each chart is drawn here from the report's figures and shown with its data table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
+
+from deepdive.core.permissions import secretariat_required
+from deepdive.series.models import Series
+
+from . import charts, exports
+from .coverage import Coverage, coverage
+from .diversity import STAGE_LABELS, STAGES, diversity
+from .participation import Filters
+from .participation_views import FilterForm, file_links
+
+
+@dataclass
+class Chart:
+    """What ``_chart.html`` shows: the drawing, its title and description, and its data as a
+    table (the first column names the row)."""
+
+    key: str
+    title: str
+    description: str
+    heading: str
+    columns: list[str]
+    rows: list[tuple[str, list[int]]]
+    svg: SafeString
+
+    @classmethod
+    def bars(
+        cls,
+        *,
+        key: str,
+        title: str,
+        description: str,
+        heading: str,
+        columns: Sequence[str],
+        rows: list[tuple[str, list[int]]],
+    ) -> Chart:
+        svg = charts.bar_chart(
+            title=title,
+            description=description,
+            categories=[label for label, _values in rows],
+            series={
+                column: [values[n] for _label, values in rows] for n, column in enumerate(columns)
+            },
+        )
+        # Drawn by matplotlib from our own labels, escaped in the SVG: markup to show as it is.
+        return cls(key, title, description, heading, list(columns), rows, mark_safe(svg))  # noqa: S308
+
+
+def _filters(request: HttpRequest, series: Series) -> tuple[FilterForm, Filters]:
+    form = FilterForm(request.GET or None, series=series)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        call = form.calls.get(data["call"]) if data.get("call") else None
+        return form, Filters(series, call=call, start=data.get("start"), end=data.get("end"))
+    return form, Filters(series)
+
+
+def _coverage_chart(report: Coverage) -> Chart | None:
+    if not report.rows:
+        return None
+    if report.public:
+        columns = [_("On the programme"), _("Held"), _("Recorded")]
+        rows = [(str(r.output), [r.selected, r.held, r.recorded]) for r in report.rows]
+        description = _(
+            "For each workplan Output, the published webinars that serve it, those held and "
+            "those whose recording is published."
+        )
+    else:
+        columns = [_("Proposals"), _("Selected"), _("Held"), _("Recorded")]
+        rows = [(str(r.output), [r.proposed, r.selected, r.held, r.recorded]) for r in report.rows]
+        description = _(
+            "For each workplan Output, the proposals naming its Outcome, the webinars that "
+            "serve it, those held and those whose recording is published."
+        )
+    gaps = len(report.gaps)
+    description += " " + (
+        ngettext(
+            "%(count)s Output has no webinar yet.", "%(count)s Outputs have no webinar yet.", gaps
+        )
+        % {"count": gaps}
+        if gaps
+        else _("Every Output has a webinar.")
+    )
+    return Chart.bars(
+        key="coverage",
+        title=_("Webinars per workplan Output"),
+        description=description,
+        heading=_("Output"),
+        columns=columns,
+        rows=rows,
+    )
+
+
+def _coverage_page(request: HttpRequest, slug: str, *, public: bool) -> HttpResponse:
+    series = get_object_or_404(Series, slug=slug)
+    form, filters = _filters(request, series)
+    report = coverage(reader=request.user, filters=filters, public=public)
+    title = _("Workplan coverage of “%(series)s”") % {"series": series.text("title")}
+    response = exports.file_response(
+        request.GET.get("format", ""),
+        name="workplan-coverage",
+        title=title,
+        filters=filters,
+        sheets=exports.coverage_sheets(report),
+    )
+    if response is not None:
+        return response
+    return render(
+        request,
+        "insight/coverage_public.html" if public else "insight/coverage.html",
+        {
+            "series": series,
+            "form": form,
+            "filters": filters,
+            "report": report,
+            "chart": _coverage_chart(report),
+            "title": title,
+            **file_links(request),
+        },
+    )
+
+
+@require_safe
+@secretariat_required
+def coverage_page(request: HttpRequest, slug: str) -> HttpResponse:
+    return _coverage_page(request, slug, public=False)
+
+
+@require_safe
+def public_coverage(request: HttpRequest, slug: str) -> HttpResponse:
+    return _coverage_page(request, slug, public=True)
+
+
+@require_safe
+@secretariat_required
+def diversity_page(request: HttpRequest, slug: str) -> HttpResponse:
+    series = get_object_or_404(Series, slug=slug)
+    form, filters = _filters(request, series)
+    report = diversity(reader=request.user, filters=filters)
+    title = _("Diversity of “%(series)s”") % {"series": series.text("title")}
+    response = exports.file_response(
+        request.GET.get("format", ""),
+        name="diversity",
+        title=title,
+        filters=filters,
+        sheets=exports.diversity_sheets(report),
+    )
+    if response is not None:
+        return response
+    columns = [str(STAGE_LABELS[stage]) for stage in STAGES]
+    sections = [
+        Chart.bars(
+            key=dimension.key,
+            title=dimension.title,
+            description=_(
+                "%(what)s: proposals, selected proposals and held webinars. A proposal counts "
+                "once in each group it belongs to."
+            )
+            % {"what": dimension.title},
+            heading=dimension.title,
+            columns=columns,
+            rows=[(line.label, line.values()) for line in dimension.lines],
+        )
+        if dimension.lines
+        else Chart(dimension.key, dimension.title, "", dimension.title, columns, [], SafeString())
+        for dimension in report.dimensions
+    ]
+    return render(
+        request,
+        "insight/diversity.html",
+        {
+            "series": series,
+            "form": form,
+            "filters": filters,
+            "report": report,
+            "totals": list(zip(columns, report.totals.values(), strict=True)),
+            "sections": sections,
+            "title": title,
+            **file_links(request),
+        },
+    )
