@@ -2,6 +2,8 @@
 something to show: each webinar of the series that names no Output yet gets the first Output of
 each Outcome its proposal names, set by the secretariat through the webinars' service."""
 
+from django.db.models import Prefetch
+
 from deepdive.accounts.models import User
 from deepdive.reference.models import Output
 from deepdive.series.models import Series
@@ -18,15 +20,17 @@ def link_outputs(*, series: Series) -> int:
     webinars = (
         Webinar.objects.filter(proposal__call__series=series, outputs__isnull=True)
         .select_related("proposal")
-        .prefetch_related("proposal__outcomes")
+        .prefetch_related(
+            Prefetch("proposal__outcomes__outputs", queryset=Output.objects.order_by("number"))
+        )
         .order_by("pk")
     )
     linked = 0
     for webinar in webinars:
         first_outputs = [
-            output
+            outputs[0]
             for outcome in webinar.proposal.outcomes.all()
-            if (output := Output.objects.filter(outcome=outcome).order_by("number").first())
+            if (outputs := list(outcome.outputs.all()))
         ]
         if first_outputs:
             workplan.set_outputs(actor=secretariat, webinar=webinar, outputs=first_outputs)

@@ -533,14 +533,7 @@ def withdraw_held(*, actor: Actor | None, message: OutboxMessage, reason: str) -
     Returns False when the message was no longer held (approved or sent meanwhile: nothing
     done). Side effects: status discarded, audit entry "outbox.discard" with ``reason``.
     """
-    return _move(
-        actor=actor,
-        message=message,
-        source=OutboxMessage.Status.HELD,
-        action=OutboxAction.DISCARDED,
-        summary=f"Withdrawn {message.to_email}: {reason}",
-        status=OutboxMessage.Status.DISCARDED,
-    )
+    return _discard(actor=actor, message=message, summary=f"Withdrawn {message.to_email}: {reason}")
 
 
 def discard_held(*, actor: Actor | None, message: OutboxMessage) -> bool:
@@ -550,11 +543,16 @@ def discard_held(*, actor: Actor | None, message: OutboxMessage) -> bool:
     anyone but the secretariat. Side effects: status discarded, audit entry "outbox.discard".
     """
     require_secretariat(actor)
+    summary = f"Discarded {message.to_email}: {message.subject}"
+    return _discard(actor=actor, message=message, summary=summary)
+
+
+def _discard(*, actor: Actor | None, message: OutboxMessage, summary: str) -> bool:
     return _move(
         actor=actor,
         message=message,
         source=OutboxMessage.Status.HELD,
         action=OutboxAction.DISCARDED,
-        summary=f"Discarded {message.to_email}: {message.subject}",
+        summary=summary,
         status=OutboxMessage.Status.DISCARDED,
     )
