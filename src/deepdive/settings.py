@@ -316,4 +316,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": False,
     # The endpoints in the order of deepdive/api/urls.py (series first), not alphabetical.
     "SORT_OPERATIONS": False,
+    # Our help texts name the allowed values in words ("One of: English (en), ..."); the
+    # generated list is markdown ("* `en` - en") that the documentation page would show raw.
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
 }

@@ -23,6 +23,13 @@ def test_the_documentation_reads_on_a_phone(page, webinar, screenshot):
     expect(page.get_by_role("heading", level=1)).to_have_text("Public API")
     expect(page.get_by_role("heading", name="Webinars", exact=True)).to_be_visible()
     expect(page.get_by_role("list", name="Parameters").first).to_be_visible()
+    # The rules of use come first; allowed values read as words, not markdown.
+    expect(page.get_by_role("list", name="How to use it")).to_contain_text("If-None-Match")
+    themes = page.get_by_role("region", name="Themes", exact=True)
+    expect(themes).to_contain_text("The themes a webinar can be about")
+    webinars = page.get_by_role("region", name="Webinars", exact=True)
+    expect(webinars).to_contain_text("One of: English (en), French (fr), Spanish (es)")
+    assert "* `" not in page.inner_text("main")
     axe = Axe().run(page, options=WCAG)
     assert not axe.violations_count, axe.generate_report()
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -1,6 +1,6 @@
 """The workplan coverage and diversity reports in Chromium: the public summary and the
-secretariat's pages read at 375 px, pass axe-core, and show their charts and tables with
-JavaScript turned off."""
+secretariat's pages read at 375 px, pass axe-core, show their charts and tables with
+JavaScript turned off, and print whole (the figures without the navigation or the filters)."""
 
 import re
 
@@ -13,9 +13,14 @@ from playwright.sync_api import expect
 from deepdive.accounts.models import User
 from deepdive.reference.models import Output
 from deepdive.webinars.models import Webinar
-from tests.webinars.factories import ProposalFactory, PublishedWebinarFactory, SeriesFactory
+from tests.webinars.factories import (
+    CallFactory,
+    ProposalFactory,
+    PublishedWebinarFactory,
+    SeriesFactory,
+)
 
-from .conftest import log_in
+from .conftest import SCREENSHOTS, log_in
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PASSWORD = "insight-password"
@@ -35,6 +40,7 @@ def series(reference_data):
         starts_at=timezone.now() - timezone.timedelta(days=3),
     )
     webinar.outputs.set([outputs.first()])
+    CallFactory(series=series, title="The second call")  # so the calls stand side by side
     user = User.objects.create_user(
         email=SECRETARIAT, password=PASSWORD, name="Sam Secretariat", is_secretariat=True
     )
@@ -78,6 +84,8 @@ def test_the_reports_read_on_a_phone(page, series, screenshot):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Diversity")
     expect(page.get_by_role("img", name="Partner types")).to_be_visible()
     expect(page.get_by_role("table", name="Partner types: the figures")).to_be_visible()
+    calls = page.get_by_role("table", name="Calls side by side: the figures")
+    expect(calls.get_by_role("rowheader", name="The second call")).to_be_visible()
     reads_well(page)
     screenshot("insight-diversity-375")
 
@@ -99,3 +107,39 @@ def test_the_reports_work_without_javascript(browser, live_server, series):
         expect(matrix.get_by_text("None: a gap").first).to_be_visible()
     finally:
         context.close()
+
+
+def prints_whole(page) -> None:
+    """In print: no site navigation, no filter form, no download links; every table within
+    the paper's width (nothing left in a scrolling box)."""
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(page.get_by_role("button", name="Show")).to_be_hidden()
+    expect(page.get_by_role("combobox", name="Call")).to_be_hidden()
+    expect(page.get_by_role("link", name="Download as CSV")).to_be_hidden()
+    widest = page.evaluate(
+        "Math.max(0, ...[...document.querySelectorAll('table')]"
+        ".map(t => t.getBoundingClientRect().right))"
+    )
+    assert widest <= page.viewport_size["width"], f"a table is {widest} px wide"
+
+
+def test_the_reports_print_whole(page, series, screenshot):
+    # About the width of A4 paper within its margins, at 96 dots per inch.
+    page.set_viewport_size({"width": 700, "height": 1000})
+    log_in(page, SECRETARIAT, PASSWORD)
+    page.goto("/manage/insight/series/deep-dive/diversity/", timeout=60_000)
+    prints_whole(page)
+    expect(page.get_by_role("img", name="Calls side by side")).to_be_visible()
+    expect(page.get_by_role("table", name="Calls side by side: the figures")).to_be_visible()
+    expect(page.get_by_role("img", name="Partner types")).to_be_visible()
+    screenshot("insight-diversity-print")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(SCREENSHOTS / "insight-diversity.pdf"), format="A4")
+    for report in ("coverage", "participation", "engagement"):
+        page.emulate_media(media="screen")
+        page.goto(f"/manage/insight/series/deep-dive/{report}/")
+        prints_whole(page)
+        screenshot(f"insight-{report}-print")
+    page.goto("/manage/insight/series/deep-dive/coverage/")
+    expect(page.get_by_role("img", name="Webinars per workplan Output")).to_be_visible()

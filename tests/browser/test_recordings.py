@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from deepdive.accounts.models import User
-from deepdive.webinars.models import Recording, Speaker, Webinar
+from deepdive.webinars.models import Recording, RecordingPlays, Speaker, Webinar
 from tests.webinars.factories import ProposalFactory, PublishedWebinarFactory
 
 from .conftest import log_in
@@ -100,7 +100,8 @@ def test_recording_added_published_and_played_only_after_the_click(page, webinar
     page.goto(f"/webinars/{webinar.pk}/")
     button = page.get_by_role("link", name=re.compile(r"Play the recording \(loads from YouTube\)"))
     expect(button).to_be_visible()
-    expect(button).to_have_attribute("href", "https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    recording = Recording.objects.get()
+    expect(button).to_have_attribute("href", f"/webinars/recordings/{recording.pk}/play/")
     expect(page.locator("iframe")).to_have_count(0)
     no_axe_violations(page)
     at_375(page, screenshot, "recording-player-375")
@@ -113,7 +114,13 @@ def test_recording_added_published_and_played_only_after_the_click(page, webinar
         route.fulfill(status=200, content_type="text/html", body="<p>player</p>")
 
     page.route(THIRD_PARTIES, block)
-    button.click()
+    # The click is counted by the player's beacon, once, and loads the player in the page.
+    with page.expect_response(
+        lambda response: response.url.endswith("/play/") and response.request.method == "POST"
+    ) as beacon:
+        button.click()
+    assert beacon.value.status == 204
+    assert list(RecordingPlays.objects.values_list("count", flat=True)) == [1]
     frame = page.locator("iframe")
     expect(frame).to_have_attribute(
         "src", re.compile(r"^https://www\.youtube-nocookie\.com/embed/dQw4w9WgXcQ")

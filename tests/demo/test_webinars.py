@@ -1,7 +1,8 @@
 """The demo's webinars in every state (issue 12, "Demo"): one preparing with things missing
 (the demo host's), one waiting for approval, one ready, one public with five seats, full, and a
 waiting list, one cancelled with its registrants told, one with a repeat session for the
-Pacific, and the pilot's held webinars with their workspace and registrants."""
+Pacific, and the pilot's held webinars with their workspace and registrants, an audience of
+some thirty each, their attendance imported and some feedback (issue 15)."""
 
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
@@ -18,7 +19,15 @@ from deepdive.demo.webinars import PUBLISHED_SLUG
 from deepdive.outbox.models import OutboxMessage
 from deepdive.series.models import Call
 from deepdive.webinars import readiness, registration
-from deepdive.webinars.models import Registration, RepeatSession, Speaker, Webinar
+from deepdive.webinars.attendance import samples
+from deepdive.webinars.models import (
+    Attendance,
+    Feedback,
+    Registration,
+    RepeatSession,
+    Speaker,
+    Webinar,
+)
 
 PASSWORD = "demo-pass-123"
 PARIS = ZoneInfo("Europe/Paris")
@@ -148,14 +157,44 @@ def test_the_demo_has_a_webinar_in_every_state_and_loading_again_adds_nothing(cl
     assert answers.values("country").distinct().count() >= 8
     assert AuditEntry.objects.filter(action="webinars.held").count() == 3
 
+    # Issue 15: each had an audience of 30 to 45, whose attendance report the platform
+    # imported; its follow-up waits for the secretariat's approval; some attendees answered
+    # the feedback form.
+    assert created["attendance imports"] == 3 and created["feedback answers"] >= 15
+    for webinar in pilot:
+        registrants = webinar.registrations.all()
+        assert 30 <= registrants.count() <= 45
+        assert registrants.filter(user__isnull=True).count() >= 25
+        came = Attendance.objects.filter(webinar=webinar, counted_as_host=False)
+        # One in three did not come (and the last); two came unregistered.
+        absent = len(samples.absent_positions(registrants.count()))
+        assert registrants.count() // 3 <= absent <= registrants.count() // 3 + 1
+        assert came.filter(registration__isnull=False).count() == registrants.count() - absent
+        assert came.count() == registrants.count() - absent + 2
+        assert Attendance.objects.filter(webinar=webinar, counted_as_host=True).count() == 2
+        follow_up = OutboxMessage.objects.filter(
+            kind__startswith="follow_up.",
+            content_type=ContentType.objects.get_for_model(Webinar),
+            object_id=str(webinar.pk),
+        )
+        assert follow_up.filter(kind="follow_up.thanks").count() >= 20
+        assert follow_up.filter(kind="follow_up.missed").count() == absent
+        assert set(follow_up.values_list("status", flat=True)) == {OutboxMessage.Status.HELD}
+        assert webinar.feedback.count() >= 5
+        assert all(f.created_at > webinar.ends_at for f in webinar.feedback.all())
+    public = answers.filter(user__isnull=True).values_list("email", flat=True)
+    assert all(e.endswith(("@example.org", "@example.net", "@example.com")) for e in public)
+
     # Loading again creates nothing.
-    counts = (Webinar.objects.count(), Registration.objects.count(), OutboxMessage.objects.count())
+    def counts():
+        return [
+            model.objects.count()
+            for model in (Webinar, Registration, Attendance, Feedback, OutboxMessage, AuditEntry)
+        ]
+
+    before = counts()
     assert not any(load_demo(password=PASSWORD).values())
-    assert counts == (
-        Webinar.objects.count(),
-        Registration.objects.count(),
-        OutboxMessage.objects.count(),
-    )
+    assert counts() == before
 
 
 @pytest.mark.django_db(transaction=True)

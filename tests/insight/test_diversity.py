@@ -2,18 +2,24 @@
 and joint proposals, for proposals, selected and held, counted as the selection counts them;
 per call and per series; the secretariat only; queries that do not grow with the rows."""
 
+import io
+import re
+from datetime import timedelta
+
+import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from deepdive.insight.diversity import diversity
 from deepdive.insight.participation import Filters
 from deepdive.selection.models import Decision, SelectionRun
 from deepdive.webinars.models import Webinar
 from tests.accounts.factories import SecretariatFactory
-from tests.directory.factories import partner_type
+from tests.directory.factories import partner_type, theme
 from tests.webinars.factories import (
     CallFactory,
     CoSubmitterFactory,
@@ -139,3 +145,116 @@ def test_diversity_page(world, secretariat, client):
     assert "Arab States" in page and "Joint proposals" in page
     client.force_login(ReaderFactory())
     assert client.get(url).status_code == 403
+
+
+def side_by_side(report):
+    return {line.label: tuple(line.values()) for line in report.calls.lines}
+
+
+@pytest.fixture
+def first_call(world):
+    """A call that opened a year before the others: one selected proposal on human
+    trafficking with action in a Pathfinder Country, one on child labour not selected."""
+    first = CallFactory(
+        series=world["series"],
+        title="The first call",
+        opens_at=timezone.now() - timedelta(days=365),
+        closes_at=timezone.now() - timedelta(days=300),
+    )
+    trafficking = ProposalFactory(
+        call=first,
+        lead_organisation=organisation("business"),
+        themes=[theme("human_trafficking", "Human trafficking")],
+        includes_pathfinder=True,
+    )
+    decide(trafficking)
+    children = ProposalFactory(
+        call=first, lead_organisation=organisation("academic"), themes=["child_labour"]
+    )
+    decide(children, Decision.Outcome.NOT_SELECTED)
+    return first
+
+
+def test_the_calls_side_by_side(world, first_call, secretariat):
+    report = diversity(reader=secretariat, filters=Filters(world["series"]))
+    assert report.calls.columns == [
+        "Proposals",
+        "Selected",
+        "Held",
+        "Joint proposals",
+        "Action in a Pathfinder Country",
+        "Child labour, selected",
+        "Forced labour, selected",
+        "Human trafficking, selected",
+    ]
+    # In order of opening: the first call, then the two opened yesterday (by creation).
+    assert [line.call for line in report.calls.lines] == [
+        first_call,
+        world["call"],
+        world["later"],
+    ]
+    assert side_by_side(report) == {
+        "The first call": (2, 1, 0, 0, 1, 0, 0, 1),
+        world["call"].title: (3, 2, 1, 1, 1, 1, 1, 0),
+        world["later"].title: (1, 0, 0, 0, 0, 0, 0, 0),
+    }
+    # The rows add up to the series' totals.
+    assert [sum(column) for column in zip(*side_by_side(report).values(), strict=True)][:3] == list(
+        report.totals.values()
+    )
+
+
+def test_the_calls_side_by_side_only_for_the_whole_of_a_series_of_calls(world, secretariat):
+    one_call = diversity(reader=secretariat, filters=Filters(world["series"], call=world["call"]))
+    assert one_call.calls is None
+    lonely = ProposalFactory(lead_organisation=organisation("business"))
+    alone = diversity(reader=secretariat, filters=Filters(lonely.call.series))
+    assert alone.calls is None
+
+
+def test_the_calls_side_by_side_follow_the_period(world, first_call, secretariat):
+    first_call.proposals.update(submitted_at=timezone.now() - timedelta(days=320))
+    since = (timezone.now() - timedelta(days=30)).date()
+    report = diversity(reader=secretariat, filters=Filters(world["series"], start=since))
+    assert side_by_side(report)["The first call"] == (0, 0, 0, 0, 0, 0, 0, 0)
+    assert side_by_side(report)[world["call"].title] == (3, 2, 1, 1, 1, 1, 1, 0)
+
+
+def test_the_calls_side_by_side_queries_do_not_grow_with_the_calls(world, secretariat):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            diversity(reader=secretariat, filters=Filters(world["series"]))
+        return len(queries)
+
+    before = count()
+    for _n in range(3):
+        ProposalFactory(
+            call=CallFactory(series=world["series"]), lead_organisation=organisation("business")
+        )
+    assert count() == before
+
+
+def test_the_calls_side_by_side_on_the_page_and_in_the_files(
+    world, first_call, secretariat, client
+):
+    url = reverse("insight:diversity", kwargs={"slug": "deep-dive"})
+    client.force_login(secretariat)
+    page = client.get(url).content.decode()
+    assert '<caption id="calls-table">Calls side by side: the figures</caption>' in page
+    assert re.search(
+        r'<th scope="row">The first call</th>'
+        + "".join(rf"<td>{n}</td>" for n in (2, 1, 0, 0, 1, 0, 0, 1)),
+        page,
+    )
+    assert page.count('role="img"') == 7  # the calls, then the six dimensions
+    # One call chosen: no calls side by side.
+    page = client.get(url, {"call": world["call"].slug}).content.decode()
+    assert "Calls side by side" not in page
+
+    book = openpyxl.load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    sheet = book["Calls side by side"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Call", "Proposals", "Selected", "Held")
+    assert rows[1] == ("The first call", 2, 1, 0, 0, 1, 0, 0, 1)
+    csv_text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    assert "The first call,2,1,0,0,1,0,0,1" in csv_text

@@ -98,7 +98,10 @@ def test_engagement_as_xlsx(series, client):
     assert feedback["A2"].value == FORMULA and feedback["A2"].data_type == "s"
     assert feedback["B2"].is_date
     assert feedback["C2"].value == 0
-    assert book["Plays and downloads"]["B2"].value == "not recorded yet"
+    usage = book["Plays and downloads"]
+    assert usage["A2"].value == FORMULA and usage["A2"].data_type == "s"
+    assert (usage["C2"].value, usage["D2"].value) == (0, 0)  # numbers, not text
+    assert [cell.value for cell in usage[usage.max_row]] == ["Total", None, 0, 0]
 
 
 def test_coverage_and_diversity_sheets(series, reference_data):

@@ -175,6 +175,31 @@ def test_a_single_hidden_group_hides_the_next_smallest(call, series):
     assert sexes == {"female": (None, 0), "male": (None, 0), "unknown": (7, 0)}
 
 
+def test_no_attendance_at_all_reads_0_not_fewer_than_5(call, series, client):
+    webinar = held(call)
+    for _ in range(6):
+        register(webinar, "female", "FR", "Europe/Paris", False)
+    report = report_of(series)
+    # Zero people identify no one: the total reads 0, as every row does.
+    assert (report.registered, report.attended) == (6, 0)
+    assert figures(by_title(report, "Per webinar")) == {webinar.title: (6, 0)}
+    client.force_login(SecretariatFactory())
+    page = client.get(reverse("insight:participation", kwargs={"slug": series.slug}))
+    text = " ".join(page.content.decode().split())
+    assert "<dt>Registered</dt><dd>6</dd> <dt>Attended</dt><dd>0</dd>" in text
+
+
+def test_a_total_of_1_to_4_is_hidden(call, series):
+    webinar = held(call)
+    for _ in range(6):
+        attend(webinar, register(webinar, "female", "FR", "Europe/Paris", False))
+    attend(webinar, name="Walk-in")
+    assert report_of(series, call=call).attended == 7
+    other = held(CallFactory(series=series, slug="other"))
+    attend(other, register(other, "male", "GH", "Africa/Accra", False))
+    assert report_of(series, call=other.proposal.call).attended is None  # 1: fewer than 5
+
+
 def test_filters_by_call_and_period(webinar, series, call):
     other_call = CallFactory(series=series, slug="second")
     later = held(other_call, days_ago=2)

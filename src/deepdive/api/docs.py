@@ -3,7 +3,7 @@ the schema cannot disagree), in the active language."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,11 +11,18 @@ from django.utils.translation import ngettext
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.settings import api_settings
 
-# A query to show beside an endpoint's plain address, where one helps.
+from . import queries
+
+# A query to show beside an endpoint's plain address: each endpoint that takes filters
+# ({name}: an example value, as in a path).
 EXAMPLE_QUERIES = {
-    "/api/webinars/": "theme=child_labour&language=fr&from=2027-01-01",
     "/api/series/{slug}/calls/": "status=open",
+    "/api/webinars/": "theme=child_labour&language=fr&from=2027-01-01",
+    "/api/series/{slug}/coverage/": "call={call}",
 }
+
+# The example values when nothing is published yet (the demo's series, call and webinar).
+FALLBACK_EXAMPLES = {"slug": "supply-chains-deep-dive", "call": "2026-pilot", "id": "1"}
 
 
 @dataclass(frozen=True)
@@ -24,8 +31,7 @@ class Parameter:
     where: str  # "path" or "query"
     required: bool
     kind: str  # the schema's type: string, integer...
-    description: str
-    choices: list[str] = field(default_factory=list)
+    description: str  # plain words, allowed values included ("One of: English (en), ...")
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,25 @@ def _parameter(found: dict[str, Any]) -> Parameter:
         required=bool(found.get("required")),
         kind=kind,
         description=str(found.get("description", "")),
-        choices=[str(choice) for choice in described.get("enum", [])],
     )
+
+
+def example_values() -> dict[str, str]:
+    """Example values that answer with something: the first published webinar, its series
+    and its call (else the demo's)."""
+    webinars = queries.webinars({})
+    first = (
+        webinars.values("pk", "proposal__call__slug", "proposal__call__series__slug").first()
+        if webinars is not None
+        else None
+    )
+    if first is None:
+        return dict(FALLBACK_EXAMPLES)
+    return {
+        "slug": first["proposal__call__series__slug"],
+        "call": first["proposal__call__slug"],
+        "id": str(first["pk"]),
+    }
 
 
 def endpoints(request: HttpRequest, *, examples: dict[str, str]) -> list[Endpoint]:
@@ -66,19 +89,18 @@ def endpoints(request: HttpRequest, *, examples: dict[str, str]) -> list[Endpoin
         operation = operations.get("get")
         if operation is None:
             continue
-        address = path
-        for name, value in examples.items():
-            address = address.replace("{" + name + "}", value)
-        shown = [request.build_absolute_uri(address)]
+        shown = [path]
         if path in EXAMPLE_QUERIES:
-            shown.append(request.build_absolute_uri(f"{address}?{EXAMPLE_QUERIES[path]}"))
+            shown.append(f"{path}?{EXAMPLE_QUERIES[path]}")
+        for name, value in examples.items():
+            shown = [address.replace("{" + name + "}", value) for address in shown]
         found.append(
             Endpoint(
                 path=path,
                 summary=str(operation.get("summary", "")),
                 description=str(operation.get("description", "")),
                 parameters=[_parameter(p) for p in operation.get("parameters", [])],
-                examples=shown,
+                examples=[request.build_absolute_uri(address) for address in shown],
             )
         )
     return found

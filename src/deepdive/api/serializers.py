@@ -4,11 +4,15 @@ language the client asks for (Accept-Language), as on the pages."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise, lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -22,6 +26,19 @@ from deepdive.webinars import sessions
 from deepdive.webinars.models import Material, Recording, Webinar
 
 from . import queries
+
+
+def _one_of(choices: Iterable[tuple[str, Any]]) -> str:
+    return gettext("One of: %(values)s.") % {
+        "values": ", ".join(f"{label} ({value})" for value, label in choices)
+    }
+
+
+def described_choices(text: str | Promise, choices: Iterable[tuple[str, Any]]) -> Promise:
+    """``text`` followed by the allowed values in words, e.g. "Spoken, or interpreted into.
+    One of: English (en), French (fr), ...", in the active language when the schema is made
+    (drf-spectacular's own list is markdown: ENUM_GENERATE_CHOICE_DESCRIPTION is off)."""
+    return format_lazy("{} {}", text, lazy(_one_of, str)(list(choices)))
 
 
 class UtcDateTime(serializers.DateTimeField):
@@ -65,7 +82,12 @@ class CallSerializer(serializers.Serializer):
     series = serializers.CharField(source="series.slug")
     slug = serializers.CharField()
     title = serializers.SerializerMethodField(help_text=_("In the reader's language if written."))
-    status = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField(
+        help_text=_(
+            "scheduled: not open yet; open: taking proposals now; closed: no longer taking "
+            "proposals."
+        )
+    )
     opens_at = UtcDateTime()
     closes_at = UtcDateTime()
     timezone = serializers.CharField(help_text=_("The zone the call's dates are set in."))
@@ -341,25 +363,32 @@ def _webinar_filters() -> type[serializers.Serializer]:
     """The webinars' filters as query parameters (``from`` and ``to`` are Python words, so
     the class is made by hand)."""
     fields: dict[str, Any] = {
-        "series": serializers.SlugField(required=False, help_text=_("A series' address.")),
-        "theme": serializers.SlugField(required=False, help_text=_("A theme's code.")),
+        "series": serializers.SlugField(
+            required=False, help_text=_("A series' address (its slug, as in /api/series/).")
+        ),
+        "theme": serializers.SlugField(
+            required=False, help_text=_("A theme's code, as in /api/themes/.")
+        ),
         "outcome": serializers.IntegerField(
             required=False,
             min_value=1,
             help_text=_(
-                "An Outcome's number (of the series' Action Group when a series is given)."
+                "An Outcome's number, as in /api/outcomes/ (of the series' Action Group when a "
+                "series is given)."
             ),
         ),
         "sector": serializers.SlugField(required=False, help_text=_("A sector's code.")),
         "region": serializers.ChoiceField(
             choices=IloRegion.choices,
             required=False,
-            help_text=_("ILO region of a country of action."),
+            help_text=described_choices(
+                _("The ILO region of a country of action."), IloRegion.choices
+            ),
         ),
         "language": serializers.ChoiceField(
-            choices=[code for code, _name in WEBINAR_LANGUAGES],
+            choices=WEBINAR_LANGUAGES,
             required=False,
-            help_text=_("Spoken, or interpreted into."),
+            help_text=described_choices(_("Spoken, or interpreted into."), WEBINAR_LANGUAGES),
         ),
         "from": serializers.DateField(
             required=False, help_text=_("Starting on or after this date (UTC).")
@@ -389,5 +418,7 @@ class CallFilters(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=["open", "past", "scheduled"],
         required=False,
-        help_text=_("open: taking proposals now; past: closed; scheduled: not open yet."),
+        help_text=_(
+            "Which calls: open (taking proposals now), past (closed) or scheduled (not open yet)."
+        ),
     )

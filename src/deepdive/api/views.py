@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
@@ -26,10 +27,17 @@ class ApiPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    page_query_description = _("The page to answer, from 1.")
+    page_size_query_description = format_lazy(
+        _("How many items a page holds: at most {most}; {usual} if not given."),
+        most=max_page_size,
+        usual=page_size,
+    )
 
 
 class PublicList(generics.ListAPIView):
-    """A paginated list; GET (and HEAD, OPTIONS) only."""
+    # Each list says in its own ``extend_schema`` what it lists, its filters and its order
+    # (a docstring here would become the description of any list that forgets to).
 
     http_method_names = ["get", "head", "options"]
     pagination_class = ApiPagination
@@ -41,7 +49,11 @@ class PublicDetail(generics.RetrieveAPIView):
 
 @extend_schema(
     summary=_("Series"),
-    description=_("Every series, newest first, with its calls for proposals."),
+    description=_(
+        "Every webinar series with its calls for proposals (each call's dates in UTC and in "
+        "the call's time zone). Takes no filters. Newest series first; a series' calls in "
+        "the order they open."
+    ),
     tags=["series"],
 )
 class SeriesList(PublicList):
@@ -51,7 +63,14 @@ class SeriesList(PublicList):
         return queries.series()
 
 
-@extend_schema(summary=_("One series"), description=_("A series by its address."), tags=["series"])
+@extend_schema(
+    summary=_("One series"),
+    description=_(
+        "One series by its address (the slug in its programme's address, e.g. "
+        "/api/series/supply-chains-deep-dive/), with its calls in the order they open."
+    ),
+    tags=["series"],
+)
 class SeriesDetail(PublicDetail):
     serializer_class = serializers.SeriesSerializer
     lookup_field = "slug"
@@ -62,7 +81,11 @@ class SeriesDetail(PublicDetail):
 
 @extend_schema(
     summary=_("A series' calls"),
-    description=_("The calls for proposals of a series, in the order they open."),
+    description=_(
+        "The calls for proposals of one series, with their dates in UTC and in the call's "
+        "time zone. Filter by status, e.g. "
+        "/api/series/supply-chains-deep-dive/calls/?status=open. In the order they open."
+    ),
     parameters=[serializers.CallFilters],
     tags=["series"],
 )
@@ -85,8 +108,11 @@ class CallList(PublicList):
 @extend_schema(
     summary=_("Webinars"),
     description=_(
-        "Published webinars in time order, filtered as on a series' programme page. Times in "
-        "UTC and in the series' time zone."
+        "Published webinars, with their times in UTC and in the series' time zone, themes, "
+        "Outcomes, languages and hosts' organisations. Filter as on a series' programme page: "
+        "by series, theme, Outcome, sector, region, language, dates and words, e.g. "
+        "/api/webinars/?theme=child_labour&language=fr; filters combine (all must match). "
+        "Earliest first."
     ),
     parameters=[serializers.WebinarFilters],
     tags=["webinars"],
@@ -106,8 +132,9 @@ class WebinarList(PublicList):
 @extend_schema(
     summary=_("One webinar"),
     description=_(
-        "A published webinar as its public page shows it: description, speakers, published "
-        "recordings and public materials."
+        "One published webinar by its number (the id in the list), as its public page shows "
+        "it: description, speakers, published recordings and public materials. A webinar that "
+        "is not published answers 404."
     ),
     tags=["webinars"],
 )
@@ -123,7 +150,11 @@ class WebinarDetail(PublicDetail):
 
 @extend_schema(
     summary=_("Recordings"),
-    description=_("Published recordings, newest webinar first, with their captions."),
+    description=_(
+        "The published recordings of published webinars, with their captions and transcripts. "
+        "Takes no filters (a webinar's own recordings are in /api/webinars/{id}/). Newest "
+        "webinar first."
+    ),
     tags=["library"],
 )
 class RecordingList(PublicList):
@@ -135,7 +166,11 @@ class RecordingList(PublicList):
 
 @extend_schema(
     summary=_("Materials"),
-    description=_("Presentations and other materials open to everyone."),
+    description=_(
+        "The presentations and other files of published webinars that everyone may download. "
+        "Takes no filters (a webinar's own materials are in /api/webinars/{id}/). Newest "
+        "webinar first, then by title."
+    ),
     tags=["library"],
 )
 class MaterialList(PublicList):
@@ -145,7 +180,15 @@ class MaterialList(PublicList):
         return queries.materials()
 
 
-@extend_schema(summary=_("Themes"), tags=["reference"])
+@extend_schema(
+    summary=_("Themes"),
+    description=_(
+        "The themes a webinar can be about, each with its code and its name. A code filters "
+        "the webinars, e.g. /api/webinars/?theme=child_labour. Takes no filters. In the "
+        "list's own order, as on the proposal form."
+    ),
+    tags=["reference"],
+)
 class ThemeList(PublicList):
     serializer_class = serializers.ThemeSerializer
 
@@ -155,7 +198,11 @@ class ThemeList(PublicList):
 
 @extend_schema(
     summary=_("Outcomes"),
-    description=_("The Action Groups' workplan Outcomes, each with its Outputs."),
+    description=_(
+        "The Outcomes of each Action Group's workplan, each with its Outputs. An Outcome's "
+        "number filters the webinars, e.g. /api/webinars/?outcome=1. Takes no filters. By "
+        "Action Group, then by number; Outputs by number."
+    ),
     tags=["reference"],
 )
 class OutcomeList(PublicList):
@@ -167,7 +214,10 @@ class OutcomeList(PublicList):
 
 @extend_schema(
     summary=_("Hosts' organisations"),
-    description=_("The organisations hosting a published webinar: names and countries."),
+    description=_(
+        "The organisations hosting at least one published webinar (the lead organisation or a "
+        "confirmed co-submitter): names and countries only. Takes no filters. By name."
+    ),
     tags=["reference"],
 )
 class OrganisationList(PublicList):
@@ -182,7 +232,12 @@ class LanguageList(APIView):
 
     @extend_schema(
         summary=_("Languages"),
-        description=_("The languages a webinar may be held or interpreted in."),
+        description=_(
+            "The languages a webinar may be held or interpreted in, each with its code and its "
+            "name. A code filters the webinars, e.g. /api/webinars/?language=fr. Takes no "
+            "filters and does not come in pages. In a fixed order: English, French, Spanish, "
+            "another language."
+        ),
         responses=serializers.LanguageSerializer(many=True),
         tags=["reference"],
     )
@@ -197,7 +252,9 @@ class WorkplanCoverage(APIView):
         summary=_("Workplan coverage"),
         description=_(
             "The public summary of how the series' published webinars serve the Outputs of "
-            "its Action Group's workplan, with the gaps: Outputs no webinar serves yet."
+            "its Action Group's workplan, with the gaps: Outputs no webinar serves yet. Filter "
+            "by call, e.g. /api/series/supply-chains-deep-dive/coverage/?call=2026-pilot. "
+            "Does not come in pages. By Outcome, then by Output."
         ),
         parameters=[serializers.CoverageFilters],
         responses=serializers.CoverageSerializer,
@@ -212,10 +269,6 @@ class WorkplanCoverage(APIView):
         return Response(serializers.CoverageSerializer(found, context={"request": request}).data)
 
 
-# The example values the documentation page puts in an endpoint's address.
-EXAMPLE_PATH_VALUES = {"slug": "supply-chains", "id": "1"}
-
-
 @require_safe
 def documentation(request: HttpRequest) -> HttpResponse:
     """The API's documentation, made from its OpenAPI schema, in the reader's language."""
@@ -223,7 +276,9 @@ def documentation(request: HttpRequest) -> HttpResponse:
         request,
         "api/docs.html",
         {
-            "endpoints": docs.endpoints(request, examples=EXAMPLE_PATH_VALUES),
+            "endpoints": docs.endpoints(request, examples=docs.example_values()),
             "rate": docs.rate(),
+            "page_size": ApiPagination.page_size,
+            "max_page_size": ApiPagination.max_page_size,
         },
     )

@@ -318,9 +318,9 @@ def _release_one(campaign: Campaign) -> int:
     """Approve up to the campaign's rate of its held messages (call with the row locked);
     the campaign is done when none is left held."""
     held = list(
-        OutboxMessage.objects.filter(
-            batch=campaign.batch, status=OutboxMessage.Status.HELD
-        ).order_by("pk")[: campaign.rate_per_minute]
+        OutboxMessage.objects.filter(batch=campaign.batch, status=OutboxMessage.Status.HELD)
+        .only("pk")
+        .order_by("pk")[: campaign.rate_per_minute]
     )
     released = 0
     if held:

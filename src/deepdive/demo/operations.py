@@ -1,10 +1,11 @@
 """The demo: reference data, fictitious partners, the contract's demo accounts and the
 Supply Chains series with an open call, a call under review, a call whose selected hosts
 confirmed (its timetable to plan), a call whose timetable is published with its webinars in
-every state before they are held, and a pilot whose webinars were held, the first with its
-recording published; the series' branding; a communications officer for each member of the
-Supply Chains Action Group and an invitation campaign already sent (``invitations.py``); a
-newsletter issue already sent and a draft one (``newsletters.py``).
+every state before they are held, and a pilot whose webinars were held, with their audience,
+attendance and feedback, the first with its recording published; the series' branding; a
+communications officer for each member of the Supply Chains Action Group and an invitation
+campaign already sent (``invitations.py``); a newsletter issue already sent and a draft one
+(``newsletters.py``).
 Loading again creates nothing twice."""
 
 import functools
@@ -32,6 +33,7 @@ from deepdive.reference.operations import load_reference_data
 from deepdive.series.models import Call, Series
 
 from .actions import DemoAction
+from .attendance import answer_pilot_feedback, import_pilot_attendance
 from .data import (
     ACCOUNTS,
     ACTION_GROUP_LETTERS,
@@ -82,7 +84,9 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
     affiliations, one series and its calls (``reviews.py``, ``selected.py``, ``webinars.py``)
     with their proposals, reviews, selections, webinars, workspaces, registrations and
     e-mails; the recording of the pilot's first webinar, published with its captions
-    (``recordings.py``); the series' branding; the communications officers of the Supply
+    (``recordings.py``); the pilot's attendance reports imported, their follow-up e-mails
+    drafted and held for approval, and a few feedback answers (``attendance.py``); the series'
+    branding; the communications officers of the Supply
     Chains members and an invitation campaign sent to the workers' organisations
     (``invitations.py``, its e-mails queued); a newsletter issue sent to them too and a draft
     issue (``newsletters.py``); the workplan Outputs of the webinars (``workplan.py``); one
@@ -105,6 +109,8 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         "published calls": 0,
         "registrations": 0,
         "recordings": 0,
+        "attendance imports": 0,
+        "feedback answers": 0,
         "brandings": 0,
         "communications officers": 0,
         "cancelled webinars": 0,
@@ -146,6 +152,9 @@ def load_demo(*, password: str | None = None, now: datetime | None = None) -> di
         created["registrations"] += registered
         # Outside the pilot's creation, so that a demo loaded before they existed gets them.
         created["recordings"] += publish_pilot_recording(password=password, contact_for=_contact)
+        # After the recording: the thanks the import drafts point to it.
+        created["attendance imports"] += import_pilot_attendance()
+        created["feedback answers"] += answer_pilot_feedback()
         created["brandings"] += _brand(series)
         created["communications officers"] += add_communications_officers(
             password=password, account=_account

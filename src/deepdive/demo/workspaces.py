@@ -4,9 +4,9 @@ that write them.
 
 - The pilot's three webinars were prepared (descriptions in English, French and Spanish, an
   agenda, speakers who consented, the platform and its link), submitted and approved before
-  they were published, then held with a handful of registrants, members and public, with
-  their answers: the past data attendance and the reports build on (``prepare_pilot``,
-  ``hold_pilot``).
+  they were published, then held with a handful of named registrants, members and public,
+  and an audience of some thirty more each (``audience.py``), with their answers: the past
+  data attendance and the reports build on (``prepare_pilot``, ``hold_pilot``).
 - The selected call's webinar hosted by ``host@example.org``'s organisation is half prepared:
   a description in English only, no moderator, no joining link (``prepare_host_workspace``):
   the rest is the host's to do on the demo.
@@ -27,6 +27,8 @@ from deepdive.directory.models import Affiliation, Organisation
 from deepdive.series.models import Call
 from deepdive.webinars import preparation
 from deepdive.webinars.models import Registration, Speaker, Webinar
+
+from .audience import Person, audiences
 
 SECRETARIAT = "secretariat@example.org"
 
@@ -497,8 +499,49 @@ def prepare_pilot(
         )
 
 
+# "Interpretation needs" as the audience answers them, for the languages they read.
+INTERPRETATION_INTO = {"en": "English", "fr": "French", "es": "Spanish"}
+
+
+def audience_rows(
+    webinar: Webinar, people: list[Person], workspace: Workspace
+) -> list[Registration]:
+    """The registrations of the webinar's public audience (``audience.py``), confirmed over the
+    four weeks before it; every other one not speaking the webinar's languages asks for
+    interpretation into their own."""
+    assert webinar.starts_at is not None
+    rows = []
+    for n, person in enumerate(people):
+        needs = (
+            INTERPRETATION_INTO[person.language]
+            if n % 2 == 0
+            and person.language not in workspace.languages
+            and person.language in workspace.interpretation
+            else ""
+        )
+        rows.append(
+            Registration(
+                webinar=webinar,
+                name=person.name,
+                email=person.email,
+                email_verified_at=webinar.starts_at
+                - timedelta(days=1 + (n * 11) % 27, hours=(n * 5) % 24),
+                language=person.language,
+                timezone=person.zone,
+                organisation_name=person.organisation,
+                country=person.country,
+                partner_type=person.partner_type,
+                sex=person.sex,
+                interpretation_needs=needs,
+                consents_to_contact=bool(person.organisation) and n % 4 != 3,
+            )
+        )
+    return rows
+
+
 def hold_pilot(*, call: Call, password: str, account: AccountMaker, now: datetime) -> int:
-    """The pilot's registrants (members and public, registered in the weeks before), then the
+    """The pilot's registrants (the named members and public, and each webinar's audience of
+    some thirty more, ``audience.py``, registered in the weeks before), then the
     webinars marked as held by the platform's own step (``preparation.mark_held``, which
     marks every published webinar that has ended: when the pilot is created, only its own).
     Returns how many registrations."""
@@ -506,7 +549,9 @@ def hold_pilot(*, call: Call, password: str, account: AccountMaker, now: datetim
     webinars = {
         w.title: w for w in Webinar.objects.filter(proposal__call=call).select_related("proposal")
     }
-    for title, (members, public) in zip(PILOT_WORKSPACES, PILOT_REGISTRANTS, strict=True):
+    for title, (members, public), people in zip(
+        PILOT_WORKSPACES, PILOT_REGISTRANTS, audiences(), strict=True
+    ):
         webinar = webinars[title]
         assert webinar.starts_at is not None
         rows = []
@@ -537,6 +582,7 @@ def hold_pilot(*, call: Call, password: str, account: AccountMaker, now: datetim
                     **public_answers(person),
                 )
             )
+        rows += audience_rows(webinar, people, PILOT_WORKSPACES[title])
         for row in Registration.objects.bulk_create(rows):
             Registration.objects.filter(pk=row.pk).update(
                 created_at=row.email_verified_at, updated_at=row.email_verified_at

@@ -1,29 +1,27 @@
 """Engagement: what people did with the series' webinars beyond attending — the feedback
-ratings per webinar (how useful, 1 to 5), and, once the platform counts them, recording plays
-and material downloads.
+ratings per webinar (how useful, 1 to 5), the plays started on the recordings' player and the
+materials' downloads.
 
-The platform does not count plays or downloads yet (no counter in ``webinars``; the library's
-player is an embedded video): the report says so rather than guess (``PLAYS_RECORDED``).
-A webinar's distribution of ratings is hidden under 5 answers (``SMALLEST_SHOWN``), so that a
-host cannot tell whose answer is whose; the number of answers and the average are shown.
-Read-only, for the secretariat; three queries whatever the number of answers.
+Plays and downloads are the counters ``webinars`` keeps per object per day
+(``webinars.engagement``): a webinar's figure is the sum of its recordings' (or materials')
+days that fall in the filters' period (every day without one), for the webinars the filters
+choose. A count says nothing about anyone, so it is shown whatever its size. A webinar's
+distribution of ratings is hidden under 5 answers (``SMALLEST_SHOWN``), so that a host cannot
+tell whose answer is whose; the number of answers and the average are shown. Read-only, for
+the secretariat; five queries whatever the number of answers, plays or downloads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, QuerySet, Sum
 
 from deepdive.core.permissions import Actor, require_secretariat
 from deepdive.webinars.attendance.sheet import SMALLEST_SHOWN
-from deepdive.webinars.models import Feedback, Webinar
+from deepdive.webinars.models import Feedback, MaterialDownloads, RecordingPlays, Webinar
 
 from .participation import Filters
-
-# Whether the platform counts recording plays and material downloads: not yet.
-PLAYS_RECORDED = False
-DOWNLOADS_RECORDED = False
 
 RATINGS = [value for value, _label in Feedback.Usefulness.choices]
 
@@ -39,6 +37,15 @@ class Rating:
     distribution: list[int] | None
 
 
+@dataclass(frozen=True)
+class Usage:
+    """A webinar's recording plays and material downloads in the period."""
+
+    webinar: Webinar
+    plays: int
+    downloads: int
+
+
 @dataclass
 class Engagement:
     filters: Filters
@@ -46,8 +53,9 @@ class Engagement:
     answers: int = 0
     average: float | None = None
     distribution: list[int] | None = None
-    plays_recorded: bool = PLAYS_RECORDED
-    downloads_recorded: bool = DOWNLOADS_RECORDED
+    usage: list[Usage] = field(default_factory=list)
+    plays: int = 0
+    downloads: int = 0
 
 
 def engagement(*, reader: Actor, filters: Filters) -> Engagement:
@@ -64,6 +72,22 @@ def engagement(*, reader: Actor, filters: Filters) -> Engagement:
         for row in feedback.values("webinar").annotate(n=Count("pk"), average=Avg("usefulness"))
     }
     report = Engagement(filters)
+    plays = _per_webinar(
+        RecordingPlays.objects.filter(recording__webinar__in=[w.pk for w in webinars]),
+        "recording__webinar",
+        filters,
+    )
+    downloads = _per_webinar(
+        MaterialDownloads.objects.filter(material__webinar__in=[w.pk for w in webinars]),
+        "material__webinar",
+        filters,
+    )
+    report.usage = [
+        Usage(webinar, plays.get(webinar.pk, 0), downloads.get(webinar.pk, 0))
+        for webinar in webinars
+    ]
+    report.plays = sum(plays.values())
+    report.downloads = sum(downloads.values())
     for webinar in webinars:
         answers, average = averages.get(webinar.pk, (0, None))
         distribution = [by_rating.get((webinar.pk, r), 0) for r in RATINGS]
@@ -85,3 +109,16 @@ def engagement(*, reader: Actor, filters: Filters) -> Engagement:
                 sum(n for (_pk, r), n in by_rating.items() if r == rating) for rating in RATINGS
             ]
     return report
+
+
+def _per_webinar(
+    counts: QuerySet[RecordingPlays] | QuerySet[MaterialDownloads], webinar: str, filters: Filters
+) -> dict[int, int]:
+    """The counters' days in the filters' period (both ends included), summed per webinar."""
+    if filters.start is not None:
+        counts = counts.filter(day__gte=filters.start)
+    if filters.end is not None:
+        counts = counts.filter(day__lte=filters.end)
+    return {
+        row[webinar]: row["n"] for row in counts.order_by().values(webinar).annotate(n=Sum("count"))
+    }

@@ -10,7 +10,7 @@ text (``core.exports``). Hidden counts are written "fewer than 5", never their n
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -134,14 +134,20 @@ def csv_file(
 
 
 def file_response(
-    file_format: str, *, name: str, title: str, filters: Filters, sheets: list[Sheet]
+    file_format: str,
+    *,
+    name: str,
+    title: str,
+    filters: Filters,
+    sheets: Callable[[], list[Sheet]],
 ) -> HttpResponse | None:
     """The report as a download when ``file_format`` (the address's ``format``) is "xlsx" or
-    "csv", else ``None`` (show the page)."""
+    "csv", else ``None`` (show the page). ``sheets`` is called only then: a page view does
+    not build them."""
     if file_format not in ("xlsx", "csv"):
         return None
     make = workbook if file_format == "xlsx" else csv_file
-    content = make(title=title, filters=filters.described(), sheets=sheets)
+    content = make(title=title, filters=filters.described(), sheets=sheets())
     response = HttpResponse(content, content_type=XLSX_TYPE if file_format == "xlsx" else CSV_TYPE)
     filename = f"{slugify(filters.series.slug)}-{name}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -192,7 +198,17 @@ def engagement_sheets(report: Engagement) -> list[Sheet]:
         ]
         for rating in report.ratings
     ]
-    not_recorded = _("not recorded yet")
+    usage = [
+        [
+            line.webinar.title,
+            line.webinar.starts_at.date() if line.webinar.starts_at else "",
+            line.plays,
+            line.downloads,
+        ]
+        for line in report.usage
+    ]
+    # Counts say nothing about anyone: written whatever their size.
+    usage.append([_("Total"), "", report.plays, report.downloads])
     return [
         (
             _("Feedback"),
@@ -201,11 +217,8 @@ def engagement_sheets(report: Engagement) -> list[Sheet]:
         ),
         (
             _("Plays and downloads"),
-            ["", _("Count")],
-            [
-                [_("Recording plays"), not_recorded],
-                [_("Material downloads"), not_recorded],
-            ],
+            [_("Webinar"), _("Date"), _("Recording plays"), _("Material downloads")],
+            usage,
         ),
     ]
 
@@ -241,9 +254,18 @@ def coverage_sheets(report: Coverage) -> list[Sheet]:
 
 
 def diversity_sheets(report: Diversity) -> list[Sheet]:
-    """The diversity of the series: the totals, then one sheet per dimension."""
+    """The diversity of the series: the totals, the calls side by side (when the report has
+    them), then one sheet per dimension."""
     headers = [_("Proposals"), _("Selected"), _("Held")]
     sheets: list[Sheet] = [(_("Totals"), ["", *headers], [[_("Total"), *report.totals.values()]])]
+    if report.calls is not None:
+        sheets.append(
+            (
+                _("Calls side by side"),
+                [_("Call"), *report.calls.columns],
+                [[line.label, *line.values()] for line in report.calls.lines],
+            )
+        )
     for dimension in report.dimensions:
         sheets.append(
             (

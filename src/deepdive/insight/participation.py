@@ -23,9 +23,10 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from deepdive.core.permissions import Actor, require_secretariat
 from deepdive.directory.models import Affiliation
@@ -65,7 +66,7 @@ class Filters:
     def described(self) -> list[tuple[str, str]]:
         """The filters in words, for the page and the exports' first sheet."""
         return [
-            (_("Series"), self.series.text("title")),
+            (pgettext("one series", "Series"), self.series.text("title")),
             (_("Call"), self.call.text("title") if self.call else _("every call")),
             (_("From"), date_format(self.start) if self.start else _("the first webinar")),
             (_("Until"), date_format(self.end) if self.end else _("the last webinar")),
@@ -111,7 +112,9 @@ class Participation:
 
 
 def _shown(n: int) -> int | None:
-    return n if n >= SMALLEST_SHOWN else None
+    """A total as the page shows it: 1 to 4 hidden; 0 shown, as it identifies no one (and
+    every row of the breakdowns reads 0 then too)."""
+    return n if n == 0 or n >= SMALLEST_SHOWN else None
 
 
 def _counts(rows: QuerySet[Any], key: str) -> dict[Any, int]:
@@ -184,14 +187,12 @@ def participation(*, reader: Actor, filters: Filters) -> Participation:
     registrations = registrations.annotate(
         is_member=Exists(verified.filter(user=OuterRef("user"))),
         kind=Coalesce("organisation__partner_type__code", "partner_type"),
-        month=TruncMonth("webinar__starts_at", tzinfo=UTC),
     )
     attendance = attendance.annotate(
         is_member=Exists(verified.filter(user=OuterRef("registration__user"))),
         kind=Coalesce(
             "registration__organisation__partner_type__code", "registration__partner_type"
         ),
-        month=TruncMonth("webinar__starts_at", tzinfo=UTC),
     )
     # The attendee's answers are those of their registration, if any.
     answers = {
@@ -200,7 +201,6 @@ def participation(*, reader: Actor, filters: Filters) -> Participation:
         "zone": ("timezone", "registration__timezone"),
         "kind": ("kind", "kind"),
         "is_member": ("is_member", "is_member"),
-        "month": ("month", "month"),
         "webinar": ("webinar", "webinar"),
     }
     reg: dict[str, dict[Any, int]] = {}
@@ -218,12 +218,25 @@ def participation(*, reader: Actor, filters: Filters) -> Participation:
     report.registered, report.attended = _shown(total_registered), _shown(total_attended)
 
     unknown = _("unknown")
-    titles = {
-        w.pk: w.title
+    found = {
+        w.pk: w
         for w in Webinar.objects.filter(pk__in=set(reg["webinar"]) | set(came["webinar"]))
         .select_related("proposal")
         .order_by("starts_at", "pk")
     }
+    titles = {pk: w.title for pk, w in found.items()}
+
+    # A month is its webinars' (UTC), so it is added up from the counts per webinar: cheaper
+    # than truncating every row's date in the database (SQLite does it in Python, row by row).
+    def month_of(pk: int) -> datetime | None:
+        starts = found[pk].starts_at if pk in found else None
+        if starts is None:
+            return None
+        starts = starts.astimezone(UTC)
+        return datetime(starts.year, starts.month, 1, tzinfo=UTC)
+
+    reg["month"] = _regroup(reg["webinar"], month_of)
+    came["month"] = _regroup(came["webinar"], month_of)
     report.breakdowns.append(
         _breakdown(
             _("Per webinar"),

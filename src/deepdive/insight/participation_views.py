@@ -1,8 +1,11 @@
 """The secretariat's participation and engagement pages of a series, filtered in the address
-(``?call=…&start=…&end=…``), also as files (``&format=xlsx`` or ``csv``)."""
+(``?call=…&start=…&end=…``), also as files (``&format=xlsx`` or ``csv``); and what every report
+page shares (``views.py`` too): its filters (``report_filters``) and the choice between the file
+and the page (``file_or_page``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -40,7 +43,9 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, series: Series, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.calls = {call.slug: call for call in Call.objects.filter(series=series)}
+        # Their titles read the series' languages: fetched with them.
+        found = Call.objects.filter(series=series).select_related("series")
+        self.calls = {call.slug: call for call in found}
         call_field = self.fields["call"]
         assert isinstance(call_field, forms.ChoiceField)
         call_field.choices = [("", _("every call"))] + [
@@ -55,13 +60,17 @@ class FilterForm(forms.Form):
         return data
 
 
-def _filters(request: HttpRequest, series: Series) -> tuple[FilterForm, Filters]:
+def report_filters(request: HttpRequest, series: Series) -> tuple[FilterForm, Filters]:
+    """The filters in the address, and their form. A field that does not read (a date that is
+    no date, an end before the start) is left out of the figures and shown with its message
+    beside it, keeping what was typed; the fields that read still apply."""
     form = FilterForm(request.GET or None, series=series)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        call = form.calls.get(data["call"]) if data.get("call") else None
-        return form, Filters(series, call=call, start=data.get("start"), end=data.get("end"))
-    return form, Filters(series)
+    if not form.is_bound:
+        return form, Filters(series)
+    form.is_valid()
+    data = form.cleaned_data
+    call = form.calls.get(data["call"]) if data.get("call") else None
+    return form, Filters(series, call=call, start=data.get("start"), end=data.get("end"))
 
 
 def _query(request: HttpRequest, file_format: str) -> str:
@@ -73,6 +82,39 @@ def _query(request: HttpRequest, file_format: str) -> str:
 def file_links(request: HttpRequest) -> dict[str, str]:
     """The queries of the page's XLSX and CSV downloads, with the reader's filters."""
     return {"xlsx_query": _query(request, "xlsx"), "csv_query": _query(request, "csv")}
+
+
+def file_or_page(
+    request: HttpRequest,
+    *,
+    name: str,
+    title: str,
+    form: FilterForm,
+    filters: Filters,
+    sheets: Callable[[], list[exports.Sheet]],
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """A report as the file the address asks for (``format=xlsx`` or ``csv``, from
+    ``sheets()``), else as its page (``template`` with ``context()``, the filters and the
+    download links). Only the one asked for is built."""
+    response = exports.file_response(
+        request.GET.get("format", ""), name=name, title=title, filters=filters, sheets=sheets
+    )
+    if response is not None:
+        return response
+    return render(
+        request,
+        template,
+        {
+            "series": filters.series,
+            "form": form,
+            "filters": filters,
+            "title": title,
+            **context(),
+            **file_links(request),
+        },
+    )
 
 
 def _chart(breakdown: Breakdown) -> str:
@@ -101,29 +143,19 @@ def _chart(breakdown: Breakdown) -> str:
 @secretariat_required
 def participation_page(request: HttpRequest, slug: str) -> HttpResponse:
     series = get_object_or_404(Series, slug=slug)
-    form, filters = _filters(request, series)
+    form, filters = report_filters(request, series)
     report = participation(reader=request.user, filters=filters)
-    title = _("Participation in “%(series)s”") % {"series": series.text("title")}
-    response = exports.file_response(
-        request.GET.get("format", ""),
-        name="participation",
-        title=title,
-        filters=filters,
-        sheets=exports.participation_sheets(report),
-    )
-    if response is not None:
-        return response
-    tables = [{"breakdown": b, "chart": _chart(b)} for b in report.breakdowns]
-    return render(
+    return file_or_page(
         request,
-        "insight/participation.html",
-        {
-            "series": series,
-            "form": form,
+        name="participation",
+        title=_("Participation in “%(series)s”") % {"series": series.text("title")},
+        form=form,
+        filters=filters,
+        sheets=lambda: exports.participation_sheets(report),
+        template="insight/participation.html",
+        context=lambda: {
             "report": report,
-            "tables": tables,
-            "title": title,
-            **file_links(request),
+            "tables": [{"breakdown": b, "chart": _chart(b)} for b in report.breakdowns],
         },
     )
 
@@ -132,27 +164,18 @@ def participation_page(request: HttpRequest, slug: str) -> HttpResponse:
 @secretariat_required
 def engagement_page(request: HttpRequest, slug: str) -> HttpResponse:
     series = get_object_or_404(Series, slug=slug)
-    form, filters = _filters(request, series)
+    form, filters = report_filters(request, series)
     report = engagement(reader=request.user, filters=filters)
-    title = _("Engagement with “%(series)s”") % {"series": series.text("title")}
-    response = exports.file_response(
-        request.GET.get("format", ""),
-        name="engagement",
-        title=title,
-        filters=filters,
-        sheets=exports.engagement_sheets(report),
-    )
-    if response is not None:
-        return response
-    return render(
+    return file_or_page(
         request,
-        "insight/engagement.html",
-        {
-            "series": series,
-            "form": form,
+        name="engagement",
+        title=_("Engagement with “%(series)s”") % {"series": series.text("title")},
+        form=form,
+        filters=filters,
+        sheets=lambda: exports.engagement_sheets(report),
+        template="insight/engagement.html",
+        context=lambda: {
             "report": report,
-            "title": title,
             "ratings": [label for _value, label in Feedback.Usefulness.choices],
-            **file_links(request),
         },
     )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,9 +19,8 @@ from deepdive.series.models import Series
 
 from . import charts, exports
 from .coverage import Coverage, coverage
-from .diversity import STAGE_LABELS, STAGES, diversity
-from .participation import Filters
-from .participation_views import FilterForm, file_links
+from .diversity import STAGE_LABELS, STAGES, Diversity, diversity
+from .participation_views import file_or_page, report_filters
 
 
 @dataclass
@@ -58,15 +57,6 @@ class Chart:
         )
         # Drawn by matplotlib from our own labels, escaped in the SVG: markup to show as it is.
         return cls(key, title, description, heading, list(columns), rows, mark_safe(svg))  # noqa: S308
-
-
-def _filters(request: HttpRequest, series: Series) -> tuple[FilterForm, Filters]:
-    form = FilterForm(request.GET or None, series=series)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        call = form.calls.get(data["call"]) if data.get("call") else None
-        return form, Filters(series, call=call, start=data.get("start"), end=data.get("end"))
-    return form, Filters(series)
 
 
 def _coverage_chart(report: Coverage) -> Chart | None:
@@ -107,30 +97,17 @@ def _coverage_chart(report: Coverage) -> Chart | None:
 
 def _coverage_page(request: HttpRequest, slug: str, *, public: bool) -> HttpResponse:
     series = get_object_or_404(Series, slug=slug)
-    form, filters = _filters(request, series)
+    form, filters = report_filters(request, series)
     report = coverage(reader=request.user, filters=filters, public=public)
-    title = _("Workplan coverage of “%(series)s”") % {"series": series.text("title")}
-    response = exports.file_response(
-        request.GET.get("format", ""),
-        name="workplan-coverage",
-        title=title,
-        filters=filters,
-        sheets=exports.coverage_sheets(report),
-    )
-    if response is not None:
-        return response
-    return render(
+    return file_or_page(
         request,
-        "insight/coverage_public.html" if public else "insight/coverage.html",
-        {
-            "series": series,
-            "form": form,
-            "filters": filters,
-            "report": report,
-            "chart": _coverage_chart(report),
-            "title": title,
-            **file_links(request),
-        },
+        name="workplan-coverage",
+        title=_("Workplan coverage of “%(series)s”") % {"series": series.text("title")},
+        form=form,
+        filters=filters,
+        sheets=lambda: exports.coverage_sheets(report),
+        template="insight/coverage_public.html" if public else "insight/coverage.html",
+        context=lambda: {"report": report, "chart": _coverage_chart(report)},
     )
 
 
@@ -145,24 +122,33 @@ def public_coverage(request: HttpRequest, slug: str) -> HttpResponse:
     return _coverage_page(request, slug, public=True)
 
 
-@require_safe
-@secretariat_required
-def diversity_page(request: HttpRequest, slug: str) -> HttpResponse:
-    series = get_object_or_404(Series, slug=slug)
-    form, filters = _filters(request, series)
-    report = diversity(reader=request.user, filters=filters)
-    title = _("Diversity of “%(series)s”") % {"series": series.text("title")}
-    response = exports.file_response(
-        request.GET.get("format", ""),
-        name="diversity",
-        title=title,
-        filters=filters,
-        sheets=exports.diversity_sheets(report),
+def _calls_chart(report: Diversity) -> Chart | None:
+    """The calls side by side: proposals, selected and held drawn per call; the table beside
+    gives every column."""
+    if report.calls is None:
+        return None
+    drawn = 3  # proposals, selected, held: the rest would crowd a phone's width
+    title = _("Calls side by side")
+    description = _(
+        "Each call of the series, in order of opening: its proposals, selected proposals and "
+        "held webinars (drawn), and in the table its joint proposals, its proposals with "
+        "action in a Pathfinder Country, and its selected proposals per theme."
     )
-    if response is not None:
-        return response
+    rows = [(line.label, line.values()) for line in report.calls.lines]
+    columns = report.calls.columns
+    svg = charts.bar_chart(
+        title=title,
+        description=description,
+        categories=[label for label, _values in rows],
+        series={columns[n]: [values[n] for _label, values in rows] for n in range(drawn)},
+    )
+    # Drawn by matplotlib from our own labels, escaped in the SVG: markup to show as it is.
+    return Chart("calls", title, description, _("Call"), columns, rows, mark_safe(svg))  # noqa: S308
+
+
+def _diversity_sections(report: Diversity) -> list[Chart]:
     columns = [str(STAGE_LABELS[stage]) for stage in STAGES]
-    sections = [
+    return [
         Chart.bars(
             key=dimension.key,
             title=dimension.title,
@@ -179,17 +165,27 @@ def diversity_page(request: HttpRequest, slug: str) -> HttpResponse:
         else Chart(dimension.key, dimension.title, "", dimension.title, columns, [], SafeString())
         for dimension in report.dimensions
     ]
-    return render(
+
+
+@require_safe
+@secretariat_required
+def diversity_page(request: HttpRequest, slug: str) -> HttpResponse:
+    series = get_object_or_404(Series, slug=slug)
+    form, filters = report_filters(request, series)
+    report = diversity(reader=request.user, filters=filters)
+    columns = [str(STAGE_LABELS[stage]) for stage in STAGES]
+    return file_or_page(
         request,
-        "insight/diversity.html",
-        {
-            "series": series,
-            "form": form,
-            "filters": filters,
+        name="diversity",
+        title=_("Diversity of “%(series)s”") % {"series": series.text("title")},
+        form=form,
+        filters=filters,
+        sheets=lambda: exports.diversity_sheets(report),
+        template="insight/diversity.html",
+        context=lambda: {
             "report": report,
             "totals": list(zip(columns, report.totals.values(), strict=True)),
-            "sections": sections,
-            "title": title,
-            **file_links(request),
+            "calls": _calls_chart(report),
+            "sections": _diversity_sections(report),
         },
     )

@@ -319,14 +319,14 @@ def _move(
     return bool(updated)
 
 
-def _locked_held(**lookup: Any) -> list[OutboxMessage]:
+def _locked_held(*, only: tuple[str, ...] = (), **lookup: Any) -> list[OutboxMessage]:
     """The messages matching ``lookup`` that are still held, locked until the transaction
-    ends (a concurrent approval, edit or discard waits, then finds them moved on), by pk."""
-    return list(
-        OutboxMessage.objects.select_for_update()
-        .filter(status=OutboxMessage.Status.HELD, **lookup)
-        .order_by("pk")
+    ends (a concurrent approval, edit or discard waits, then finds them moved on), by pk;
+    ``only``: the fields to load, when the bodies are not needed (a campaign's thousands)."""
+    held = OutboxMessage.objects.select_for_update().filter(
+        status=OutboxMessage.Status.HELD, **lookup
     )
+    return list((held.only(*only) if only else held).order_by("pk"))
 
 
 def resend_interrupted(*, actor: Actor | None, message: OutboxMessage) -> bool:
@@ -470,7 +470,7 @@ def approve(*, actor: Actor | None, messages: Iterable[OutboxMessage]) -> int:
     require_secretariat(actor)
     ids = [m.pk for m in messages]
     with transaction.atomic():
-        held = _locked_held(pk__in=ids)
+        held = _locked_held(pk__in=ids, only=("pk", "batch", "to_email", "subject"))
         if not held:
             return 0
         approved = [m.pk for m in held]
@@ -517,7 +517,7 @@ def approve_batch(*, actor: Actor | None, batch: str, expected: int | None = Non
     if not batch:
         raise ValueError("approve_batch needs a batch label")
     with transaction.atomic():
-        held = _locked_held(batch=batch)
+        held = _locked_held(batch=batch, only=("pk",))
         if expected is not None and held and len(held) != expected:
             raise BatchChanged(len(held))
         return approve(actor=actor, messages=held)

@@ -662,3 +662,48 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.webinar}: {self.usefulness}"
+
+
+class RecordingPlays(models.Model):
+    """How many times a published recording's player was started on one day (UTC), on the
+    webinar's page or through its link: a count, nothing about who played it (no user, no
+    address). Written by ``engagement.count_play``."""
+
+    recording = models.ForeignKey(
+        Recording, on_delete=models.CASCADE, related_name="plays", verbose_name=_("recording")
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("plays"), default=0)
+
+    class Meta:
+        ordering = ["recording", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["recording", "day"], name="one_plays_row_per_day"),
+        ]
+        verbose_name = _("recording plays")
+        verbose_name_plural = _("recording plays")
+
+    def __str__(self) -> str:
+        return f"{self.recording} {self.day}: {self.count}"
+
+
+class MaterialDownloads(models.Model):
+    """How many times a material was downloaded on one day (UTC): a count, nothing about who
+    downloaded it. Written by ``engagement.count_download``."""
+
+    material = models.ForeignKey(
+        Material, on_delete=models.CASCADE, related_name="downloads", verbose_name=_("material")
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("downloads"), default=0)
+
+    class Meta:
+        ordering = ["material", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["material", "day"], name="one_downloads_row_per_day"),
+        ]
+        verbose_name = _("material downloads")
+        verbose_name_plural = _("material downloads")
+
+    def __str__(self) -> str:
+        return f"{self.material} {self.day}: {self.count}"

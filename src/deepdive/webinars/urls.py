@@ -47,6 +47,7 @@ urlpatterns = [
     path("webinars/<int:pk>/recordings/", recordings.manage, name="recordings"),
     path("webinars/captions/<int:pk>.vtt", recordings.captions, name="captions"),
     path("webinars/captions/<int:pk>/transcript/", recordings.transcript, name="transcript"),
+    path("webinars/recordings/<int:pk>/play/", recordings.play, name="recording_play"),
     path("library/", library.library, name="library"),
     path("webinars/feedback/<str:token>/", feedback_views.form, name="feedback"),
     path("webinars/feedback/<str:token>/thanks/", feedback_views.thanks, name="feedback_thanks"),

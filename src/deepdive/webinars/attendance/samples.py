@@ -8,7 +8,8 @@ numbered sections) and ``webex`` (Webex's attendee report, UTF-16, tabs, values 
 
 ``for_webinar`` makes one of these reports for a held webinar from its own registrations, on
 the webinar's own day in its series' time zone: most registrants attended (one left and
-rejoined), a couple did not, two people came without registering, and the host and a speaker
+rejoined), a couple did not (one in three of a larger audience), two people came without
+registering, and the host and a speaker
 are there. ``deepdive demo`` writes one per pilot webinar for the secretariat to import.
 """
 
@@ -166,11 +167,24 @@ class Stay:
         return int((self.left - self.joined).total_seconds())
 
 
+def absent_positions(registered: int) -> set[int]:
+    """Which of ``registered`` people (by order of registration) did not come: the second and
+    the last from four people on (the last of two or three); from ten on, one in three too
+    (the 2nd, 5th, 8th…), about the share of registrants a webinar usually misses."""
+    if registered >= 10:
+        return {n for n in range(registered) if n % 3 == 1} | {registered - 1}
+    if registered >= 4:
+        return {1, registered - 1}
+    if registered >= 2:
+        return {registered - 1}
+    return set()
+
+
 def stays(webinar: Webinar) -> list[Stay]:
     """Who was in the meeting of ``webinar`` and when, made from its registrations: every
-    registered person but a couple (the second and the last, when there are four or more; the
-    last when there are two or three), one of them leaving for a few minutes and rejoining;
-    two people who had not registered; the first host contact and the first speaker."""
+    registered person but those of ``absent_positions``, one of them leaving for a few minutes
+    and rejoining; two people who had not registered; the first host contact and the first
+    speaker."""
     start = webinar.starts_at or webinar.planned_start
     if start is None:
         raise ValueError("The webinar has no date.")
@@ -180,11 +194,7 @@ def stays(webinar: Webinar) -> list[Stay]:
         .select_related("user")
         .order_by("created_at", "pk")
     )
-    absent: set[int] = set()
-    if len(registrations) >= 4:
-        absent = {1, len(registrations) - 1}
-    elif len(registrations) >= 2:
-        absent = {len(registrations) - 1}
+    absent = absent_positions(len(registrations))
     found: list[Stay] = []
     contact = (
         Affiliation.objects.filter(

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deepdive.proposals.models import WEBINAR_LANGUAGES
 from deepdive.reference.models import Outcome, Output, Sector, Theme
@@ -20,7 +21,7 @@ ANY = [("", _("Any"))]
 
 class LibraryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    series = forms.ChoiceField(label=_("Series"), required=False)
+    series = forms.ChoiceField(label=pgettext_lazy("one series", "Series"), required=False)
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
     output = forms.ChoiceField(label=_("Workplan Output"), required=False)

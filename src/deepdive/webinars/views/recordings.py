@@ -1,7 +1,8 @@
 """A held webinar's recordings page (its hosts and the secretariat): add the recording, its
 captions, publish it (the secretariat alone unpublishes). And for readers: the captions'
-download (also the player's ``<track>``), the transcript page, and ``with_player``, which
-lets the webinar's page embed its published players once the reader asks."""
+download (also the player's ``<track>``), the transcript page, a play of a recording counted
+(``play``), and ``with_player``, which lets the webinar's page embed its published players once
+the reader asks."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from deepdive.accounts.models import User
@@ -25,7 +27,7 @@ from deepdive.core.middleware import CONTENT_SECURITY_POLICY
 from deepdive.core.permissions import is_secretariat
 from deepdive.core.refusals import Refused
 
-from .. import queries, recordings, sessions
+from .. import engagement, queries, recordings, sessions
 from ..interfaces import captions as vtt
 from ..interfaces.recording_forms import CaptionsForm, RecordingForm
 from ..models import Captions, Recording, Webinar
@@ -171,6 +173,27 @@ def transcript(request: HttpRequest, pk: int) -> HttpResponse:
             "download_url": reverse("webinars:captions", kwargs={"pk": found.pk}) + "?download",
         },
     )
+
+
+# A beacon (``navigator.sendBeacon`` in player.js) carries no CSRF token, so the counter is
+# exempt: a forged request can only add one to an anonymous count of plays, it changes nothing
+# of anyone's and reveals nothing (the answer is empty).
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def play(request: HttpRequest, pk: int) -> HttpResponse:
+    """A play of a published recording started: counted, then GET goes to the video's page
+    (the player's link without JavaScript), POST answers 204 (the player's beacon). A HEAD
+    (a link checker) is not a play. 404 for a recording not published or a webinar the reader
+    may not see."""
+    recording = get_object_or_404(Recording, pk=pk, published_at__isnull=False)
+    if queries.visible_webinar(request.user, recording.webinar_id, details=False) is None:
+        raise Http404
+    if request.method != "HEAD":
+        engagement.count_play(recording=recording)
+    if request.method == "POST":
+        return HttpResponse(status=204)
+    return HttpResponseRedirect(recording.url)
 
 
 def with_player(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

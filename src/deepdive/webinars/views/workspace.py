@@ -28,7 +28,7 @@ from deepdive.accounts.models import User
 from deepdive.core.permissions import is_secretariat
 from deepdive.core.refusals import Refused
 
-from .. import preparation, queries, readiness, workplan
+from .. import engagement, preparation, queries, readiness, workplan
 from ..interfaces import workspace_forms as forms
 from ..interfaces.workplan_form import OutputsForm
 from ..models import Material, Webinar
@@ -189,7 +189,8 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def material(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Download a material, if its visibility lets the reader see it: a reader who is not
-    signed in is asked to log in, anyone else not allowed gets a 404 (no leak)."""
+    signed in is asked to log in, anyone else not allowed gets a 404 (no leak). A download
+    served is counted (``engagement.count_download``)."""
     found = get_object_or_404(Material.objects.select_related("webinar__proposal"), pk=pk)
     if not queries.may_see_material(request.user, found):
         if not request.user.is_authenticated and found.webinar.is_published:
@@ -203,4 +204,6 @@ def material(request: HttpRequest, pk: int) -> HttpResponseBase:
         content_type=found.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    if request.method == "GET":  # a HEAD (a link checker) downloads nothing
+        engagement.count_download(material=found)
     return response

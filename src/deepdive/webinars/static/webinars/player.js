@@ -1,6 +1,8 @@
 // Click-to-load players (webinars/recordings/_player.html): the page holds a link to the
 // video's page; only when the reader clicks is the provider's player (or the video file)
-// loaded in its place. Without this script the link opens the video's page.
+// loaded in its place. Without this script the link opens the video's page (through the
+// platform's address, which counts the play and sends the reader on). With it, the click tells
+// that address with a beacon (a count, nothing about the reader) and loads the player here.
 (function () {
   "use strict";
 
@@ -42,6 +44,8 @@
     button.addEventListener("click", function (event) {
       if (event.ctrlKey || event.metaKey || event.shiftKey) return; // a new tab: the page
       event.preventDefault();
+      // Counted in the background; the player loads whether or not the count gets through.
+      if (navigator.sendBeacon) navigator.sendBeacon(button.href);
       var player = box.dataset.kind === "file" ? video(box) : frame(box);
       player.className = "player-frame";
       player.tabIndex = -1;
