@@ -419,20 +419,22 @@ AUDIENCES = (
 
 
 @dataclass(frozen=True)
-class Person:
-    """Someone of the audience and their answers to the registration questions."""
+class Public:
+    """Someone from outside the Alliance registering for a public webinar without an account,
+    with their answers to the registration questions (the audience's people, and the pilot's
+    named public in ``workspaces.py``)."""
 
     email: str
     name: str
-    country: str
+    organisation: str
+    partner_type: str
     zone: str
     language: str
     sex: str
-    partner_type: str
-    organisation: str
+    country: str
 
 
-def person(code: str, place: int) -> Person:
+def person(code: str, place: int) -> Public:
     """The person at ``place`` (0, 1, …) among the audience's people of the country ``code``:
     women and men in turn, one country starting with a woman, the next with a man (but
     ``OTHER_SEX``), their names taken in turn from the country's lists, so that no two of a
@@ -451,7 +453,7 @@ def person(code: str, place: int) -> Person:
         else ""
     )
     local = ".".join(slugify(part) for part in name.split())
-    return Person(
+    return Public(
         email=f"{local}@{DOMAINS[(index + place) % len(DOMAINS)]}",
         name=name,
         country=code,
@@ -463,7 +465,7 @@ def person(code: str, place: int) -> Person:
     )
 
 
-def audiences() -> list[list[Person]]:
+def audiences() -> list[list[Public]]:
     """Each pilot webinar's audience (``AUDIENCES``), in order."""
     taken: dict[str, int] = {}  # country → people made so far
     returning: dict[str, list[int]] = {}  # country → places of people who may come back

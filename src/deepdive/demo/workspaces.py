@@ -28,7 +28,7 @@ from deepdive.series.models import Call
 from deepdive.webinars import preparation
 from deepdive.webinars.models import Registration, Speaker, Webinar
 
-from .audience import Person, audiences
+from .audience import Public, audiences
 
 SECRETARIAT = "secretariat@example.org"
 
@@ -77,20 +77,6 @@ class Member:
     sex: str
     country: str
     interpretation_needs: str = ""
-
-
-@dataclass(frozen=True)
-class Public:
-    """Someone from outside the Alliance registering for a public webinar without an account."""
-
-    email: str
-    name: str
-    organisation: str
-    partner_type: str
-    zone: str
-    language: str
-    sex: str
-    country: str
 
 
 MEMBERS = {
@@ -504,7 +490,7 @@ INTERPRETATION_INTO = {"en": "English", "fr": "French", "es": "Spanish"}
 
 
 def audience_rows(
-    webinar: Webinar, people: list[Person], workspace: Workspace
+    webinar: Webinar, people: list[Public], workspace: Workspace
 ) -> list[Registration]:
     """The registrations of the webinar's public audience (``audience.py``), confirmed over the
     four weeks before it; every other one not speaking the webinar's languages asks for
@@ -528,12 +514,12 @@ def audience_rows(
                 - timedelta(days=1 + (n * 11) % 27, hours=(n * 5) % 24),
                 language=person.language,
                 timezone=person.zone,
-                organisation_name=person.organisation,
-                country=person.country,
-                partner_type=person.partner_type,
-                sex=person.sex,
                 interpretation_needs=needs,
-                consents_to_contact=bool(person.organisation) and n % 4 != 3,
+                **{
+                    **public_answers(person),
+                    # One in four of them does not agree to be contacted.
+                    "consents_to_contact": bool(person.organisation) and n % 4 != 3,
+                },
             )
         )
     return rows

@@ -202,9 +202,7 @@ def _calls_side_by_side(
             )
         )
     columns = [
-        str(_("Proposals")),
-        str(_("Selected")),
-        str(_("Held")),
+        *[str(STAGE_LABELS[stage]) for stage in STAGES],
         str(_("Joint proposals")),
         str(_("Action in a Pathfinder Country")),
         *[

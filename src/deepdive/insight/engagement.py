@@ -62,7 +62,8 @@ def engagement(*, reader: Actor, filters: Filters) -> Engagement:
     """The engagement report for the secretariat (PermissionDenied for anyone else)."""
     require_secretariat(reader)
     webinars = list(filters.webinars().select_related("proposal").order_by("starts_at", "pk"))
-    feedback = Feedback.objects.filter(webinar__in=[w.pk for w in webinars]).order_by()
+    chosen = [w.pk for w in webinars]
+    feedback = Feedback.objects.filter(webinar__in=chosen).order_by()
     by_rating: dict[tuple[int, int], int] = {
         (row["webinar"], row["usefulness"]): row["n"]
         for row in feedback.values("webinar", "usefulness").annotate(n=Count("pk"))
@@ -73,12 +74,12 @@ def engagement(*, reader: Actor, filters: Filters) -> Engagement:
     }
     report = Engagement(filters)
     plays = _per_webinar(
-        RecordingPlays.objects.filter(recording__webinar__in=[w.pk for w in webinars]),
+        RecordingPlays.objects.filter(recording__webinar__in=chosen),
         "recording__webinar",
         filters,
     )
     downloads = _per_webinar(
-        MaterialDownloads.objects.filter(material__webinar__in=[w.pk for w in webinars]),
+        MaterialDownloads.objects.filter(material__webinar__in=chosen),
         "material__webinar",
         filters,
     )

@@ -46,13 +46,17 @@ class Chart:
         heading: str,
         columns: Sequence[str],
         rows: list[tuple[str, list[int]]],
+        drawn: int | None = None,
     ) -> Chart:
+        """``drawn``: how many of the first columns the drawing shows (all by default); the
+        table gives every column."""
         svg = charts.bar_chart(
             title=title,
             description=description,
             categories=[label for label, _values in rows],
             series={
-                column: [values[n] for _label, values in rows] for n, column in enumerate(columns)
+                column: [values[n] for _label, values in rows]
+                for n, column in enumerate(columns[:drawn])
             },
         )
         # Drawn by matplotlib from our own labels, escaped in the SVG: markup to show as it is.
@@ -127,27 +131,29 @@ def _calls_chart(report: Diversity) -> Chart | None:
     gives every column."""
     if report.calls is None:
         return None
-    drawn = 3  # proposals, selected, held: the rest would crowd a phone's width
     title = _("Calls side by side")
     description = _(
         "Each call of the series, in order of opening: its proposals, selected proposals and "
         "held webinars (drawn), and in the table its joint proposals, its proposals with "
         "action in a Pathfinder Country, and its selected proposals per theme."
     )
-    rows = [(line.label, line.values()) for line in report.calls.lines]
-    columns = report.calls.columns
-    svg = charts.bar_chart(
+    return Chart.bars(
+        key="calls",
         title=title,
         description=description,
-        categories=[label for label, _values in rows],
-        series={columns[n]: [values[n] for _label, values in rows] for n in range(drawn)},
+        heading=_("Call"),
+        columns=report.calls.columns,
+        rows=[(line.label, line.values()) for line in report.calls.lines],
+        drawn=len(STAGES),  # proposals, selected, held: the rest would crowd a phone's width
     )
-    # Drawn by matplotlib from our own labels, escaped in the SVG: markup to show as it is.
-    return Chart("calls", title, description, _("Call"), columns, rows, mark_safe(svg))  # noqa: S308
+
+
+def _stage_columns() -> list[str]:
+    return [str(STAGE_LABELS[stage]) for stage in STAGES]
 
 
 def _diversity_sections(report: Diversity) -> list[Chart]:
-    columns = [str(STAGE_LABELS[stage]) for stage in STAGES]
+    columns = _stage_columns()
     return [
         Chart.bars(
             key=dimension.key,
@@ -173,7 +179,6 @@ def diversity_page(request: HttpRequest, slug: str) -> HttpResponse:
     series = get_object_or_404(Series, slug=slug)
     form, filters = report_filters(request, series)
     report = diversity(reader=request.user, filters=filters)
-    columns = [str(STAGE_LABELS[stage]) for stage in STAGES]
     return file_or_page(
         request,
         name="diversity",
@@ -184,7 +189,7 @@ def diversity_page(request: HttpRequest, slug: str) -> HttpResponse:
         template="insight/diversity.html",
         context=lambda: {
             "report": report,
-            "totals": list(zip(columns, report.totals.values(), strict=True)),
+            "totals": list(zip(_stage_columns(), report.totals.values(), strict=True)),
             "calls": _calls_chart(report),
             "sections": _diversity_sections(report),
         },
